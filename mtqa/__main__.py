@@ -1,0 +1,3 @@
+from mtqa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Packaged data: lexicons, word lists and rule thresholds (no code)."""

@@ -1,0 +1,37 @@
+"""Detect: run the selected rules over a segmented document and collect findings."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+
+from mtqa.detect.registry import Rule, RuleContext, all_rules, get_rule, select_rules
+from mtqa.types import Document, Finding, Severity
+
+__all__ = ["detect", "Rule", "all_rules", "get_rule", "select_rules"]
+
+
+def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str, Severity] | None = None) -> list[Finding]:
+    """All findings for one document, sorted by position; one per (rule, span)."""
+    overrides = severity_overrides or {}
+    starts = [s.start for s in doc.sentences]
+    seen: set[tuple[str, int, int]] = set()
+    findings: list[Finding] = []
+    for r in rules:
+        ctx = RuleContext(r.params, doc.article.source_lang)
+        for hit in r.check(doc, ctx):
+            key = (r.code, hit.start, hit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            idx = bisect_right(starts, hit.start) - 1
+            findings.append(Finding(
+                article_id=doc.article.id,
+                sentence=doc.sentences[idx].index if idx >= 0 else None,
+                start=hit.start, end=hit.end, text=doc.text[hit.start:hit.end],
+                code=r.code, name=r.name, category=r.category,
+                severity=overrides.get(r.code) or hit.severity or r.severity,
+                message=hit.message, suggestion=hit.suggestion, confidence=hit.confidence,
+            ))
+    findings.sort(key=lambda f: (f.start, f.end, f.code))
+    return findings

@@ -1,0 +1,115 @@
+"""False-friend and calque lexicons: data files under ``mtqa/data/lexicons/<lang>.tsv``.
+
+Each row describes one wrong rendering MT produces from a source-language word:
+
+| column      | meaning                                                                 |
+|-------------|-------------------------------------------------------------------------|
+| kind        | ``false_friend`` or ``calque``                                          |
+| trigger     | comma-separated lower-case words; the row is tried only if one occurs   |
+| match       | regex (case-insensitive); group ``w`` is the flagged span               |
+| suggestion  | the likely right English                                                |
+| source_word | the source-language word or phrase behind the error                     |
+| severity    | ``major`` or ``minor``                                                  |
+| scope       | ``any`` (always) or ``lang`` (only when the article's source_lang is this file's) |
+| requires    | regex the sentence must match (context that makes the reading wrong)    |
+| unless      | regex that clears the sentence (context where the word is right)        |
+| note        | why                                                                     |
+
+Identical rows across languages are merged at load time, so a pattern runs once.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from mtqa.detect.registry import Hit, RuleContext
+from mtqa.detect.textutil import load_tsv
+from mtqa.types import Document, Severity
+
+_TOKENS = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    triggers: frozenset[str]
+    match: re.Pattern[str]
+    suggestion: str
+    sources: tuple[tuple[str, str], ...]  # (lang, source word)
+    severity: Severity
+    scoped_langs: frozenset[str] | None  # None: applies whatever the source language
+    requires: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    note: str
+
+    def applies_to(self, source_lang: str | None) -> bool:
+        return self.scoped_langs is None or (source_lang or "") in self.scoped_langs
+
+    def source_text(self, source_lang: str | None) -> str:
+        own = [f"{w} ({lang})" for lang, w in self.sources if lang == source_lang]
+        return "; ".join(own or [f"{w} ({lang})" for lang, w in self.sources])
+
+
+def lexicon_languages() -> list[str]:
+    folder = resources.files("mtqa.data").joinpath("lexicons")
+    return sorted(p.name.removesuffix(".tsv") for p in folder.iterdir() if p.name.endswith(".tsv"))
+
+
+@cache
+def load_lexicon() -> tuple[Entry, ...]:
+    """Every entry of every language, merged where the pattern and context are identical."""
+    merged: dict[tuple[str, ...], dict] = {}
+    for lang in lexicon_languages():
+        for row in load_tsv(f"lexicons/{lang}.tsv"):
+            key = (row["kind"], row["match"], row["requires"], row["unless"], row["scope"])
+            slot = merged.setdefault(key, {"row": row, "sources": [], "langs": set()})
+            slot["sources"].append((lang, row["source_word"]))
+            slot["langs"].add(lang)
+    entries = []
+    for (kind, match, requires, unless, scope), slot in merged.items():
+        row = slot["row"]
+        entries.append(Entry(
+            kind=kind,
+            triggers=frozenset(t.strip() for t in row["trigger"].split(",") if t.strip()),
+            match=re.compile(match, re.IGNORECASE),
+            suggestion=row["suggestion"],
+            sources=tuple(slot["sources"]),
+            severity=Severity(row["severity"]),
+            scoped_langs=frozenset(slot["langs"]) if scope == "lang" else None,
+            requires=re.compile(requires, re.IGNORECASE) if requires else None,
+            unless=re.compile(unless, re.IGNORECASE) if unless else None,
+            note=row["note"],
+        ))
+    return tuple(entries)
+
+
+def lexicon_hits(doc: Document, ctx: RuleContext, kind: str) -> Iterator[Hit]:
+    """Hits of every entry of ``kind`` whose trigger occurs and whose context conditions hold."""
+    text = doc.text
+    lowered = text.lower()
+    present = set(_TOKENS.findall(lowered))
+    starts = [s.start for s in doc.sentences]
+    for entry in load_lexicon():
+        if entry.kind != kind or not entry.applies_to(ctx.source_lang) or entry.triggers.isdisjoint(present):
+            continue
+        for m in entry.match.finditer(text):
+            idx = bisect_right(starts, m.start()) - 1
+            if idx < 0 or doc.sentences[idx].is_title:
+                continue
+            sentence = doc.sentences[idx].text
+            if entry.requires and not entry.requires.search(sentence):
+                continue
+            if entry.unless and entry.unless.search(sentence):
+                continue
+            start, end = m.span("w") if "w" in entry.match.groupindex else m.span()
+            label = "false friend" if kind == "false_friend" else "calque"
+            message = f"'{text[start:end]}' looks like a {label} of {entry.source_text(ctx.source_lang)}"
+            if entry.note:
+                message += f": {entry.note}"
+            yield Hit(start, end, message, suggestion=entry.suggestion, severity=entry.severity,
+                      confidence=0.9 if entry.scoped_langs is None else 0.6)

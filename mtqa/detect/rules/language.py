@@ -1,0 +1,105 @@
+"""MT5xx: text that is not English: untranslated sentences, clauses and foreign scripts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
+
+from mtqa.detect.registry import Hit, RuleContext, rule
+from mtqa.detect.textutil import body_sentences, english_function_words, words
+from mtqa.types import Document
+
+if TYPE_CHECKING:
+    from langdetect.detector_factory import DetectorFactory
+
+_CLAUSE = re.compile(r"[^,;:()\"“”«»\[\]–—]+")
+_SCRIPTS = (
+    ("Chinese/Japanese", r"[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\uf900-\ufaff]+"),
+    ("Korean", r"[\uac00-\ud7af\u1100-\u11ff]+"),
+    ("Cyrillic", r"[\u0400-\u04ff]{2,}"),
+    ("Arabic", r"[\u0600-\u06ff\u0750-\u077f]{2,}"),
+    ("Hebrew", r"[\u0590-\u05ff]{2,}"),
+    ("Greek", r"[\u0370-\u03ff]{3,}"),
+    ("Devanagari", r"[\u0900-\u097f]+"),
+    ("Bengali", r"[\u0980-\u09ff]+"),
+    ("Tamil", r"[\u0b80-\u0bff]+"),
+    ("Sinhala", r"[\u0d80-\u0dff]+"),
+    ("Thai", r"[\u0e00-\u0e7f]+"),
+    ("Khmer", r"[\u1780-\u17ff]+"),
+    ("Georgian", r"[\u10a0-\u10ff]{2,}"),
+    ("Armenian", r"[\u0530-\u058f]{2,}"),
+)
+_SCRIPT_RE = re.compile("|".join(f"(?P<s{i}>{pat})" for i, (_, pat) in enumerate(_SCRIPTS)))
+
+
+@cache
+def _factory(seed: int) -> "DetectorFactory":
+    """A private langdetect factory (profiles load once), seeded for repeatable results."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = seed
+    return factory
+
+
+def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
+    """(language, probability) from langdetect, seeded so runs repeat exactly."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory(seed).create()
+    detector.append(text)
+    try:
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return "unknown", 0.0
+    return best.lang, best.prob
+
+
+def _looks_english(tokens: list[str], ratio: float) -> bool:
+    fw = english_function_words()
+    return sum(t.lower() in fw for t in tokens) >= ratio * len(tokens)
+
+
+@rule("MT501", "wrong-language", "Non-translation", "critical")
+def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A sentence or clause that is not English: MT left it untranslated or produced another language.
+
+    Why: a reader of the English edition cannot read it; MQM weighs non-translation as critical.
+    Cheap pre-filter first: sentences with enough common English function words skip
+    langdetect. Names (mostly capitalised words) and short quotes are not checked.
+    langdetect runs seeded, so the result is the same on every run.
+    Example: "Le président a refusé de commenter la décision du tribunal."
+    """
+    p = ctx.params
+    min_letters, min_words = int(p["min_letters"]), int(p["min_words"])
+    ratio, cap_ratio = float(p["english_function_word_ratio"]), float(p["max_capitalised_ratio"])
+    min_prob, seed = float(p["min_probability"]), int(p["seed"])
+    for s in body_sentences(doc):
+        for m in _CLAUSE.finditer(s.text):
+            chunk = m.group().strip()
+            tokens = words(chunk)
+            if len(tokens) < min_words or sum(map(len, tokens)) < min_letters:
+                continue
+            if _looks_english(tokens, ratio) or sum(t[0].isupper() for t in tokens) > cap_ratio * len(tokens):
+                continue
+            lang, prob = detect_language(chunk, seed)
+            if lang not in ("en", "unknown") and prob >= min_prob:
+                start = s.start + m.start() + (len(m.group()) - len(m.group().lstrip()))
+                whole = len(chunk) >= 0.8 * len(s.text.strip())
+                yield Hit(start, start + len(chunk), f"{'sentence' if whole else 'clause'} is not English (langdetect: {lang}, p={prob:.2f})",
+                          suggestion="translate it", confidence=round(prob, 2))
+
+
+@rule("MT502", "foreign-script", "Non-translation", "major")
+def foreign_script(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """Letters of a non-Latin script in English text (Chinese, Cyrillic, Arabic, Sinhala ...).
+
+    Why: MT copies words it cannot translate, often names or rare terms, in the source script.
+    Example: "The 赣南 region exported more fruit."
+    """
+    for m in _SCRIPT_RE.finditer(doc.text):
+        script = _SCRIPTS[int(m.lastgroup[1:])][0]  # type: ignore[index]
+        yield Hit(m.start(), m.end(), f"{script} text left in the English output: {m.group()!r}", suggestion="translate or transliterate it")

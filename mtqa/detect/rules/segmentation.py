@@ -1,0 +1,105 @@
+"""MT2xx: broken segmentation, the pieces of sentences that MT and scraping leave behind."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mtqa.detect.registry import Hit, RuleContext, rule
+from mtqa.detect.textutil import CLOSERS, body_sentences, ends_sentence, words
+from mtqa.types import Document
+
+_LEADING_PUNCT = re.compile(r"^[.,;:!?)\]}]+(?!\.\.)")
+_OPENERS = "\"'“‘«([¿¡"
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+
+
+def _starts_lower(text: str, allow: set[str]) -> bool:
+    first = text.lstrip(_OPENERS + " ")
+    token = first.split(maxsplit=1)[0] if first else ""
+    return bool(token) and token[0].islower() and token.lower() not in allow and not any(c.isupper() for c in token[1:])
+
+
+@rule("MT201", "orphan-fragment", "Fluency/Grammar", "major")
+def orphan_fragment(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A sentence of a few words that starts mid-sentence: the rest of its sentence is missing.
+
+    Why: MT and scraping cut sentences at the wrong place and leave their tails behind.
+    Example: "million." at the start of a paragraph; ". Finland in July".
+    """
+    max_words = int(ctx.params["fragment_max_words"])
+    allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
+    for s in body_sentences(doc):
+        n = len(words(s.text))
+        if n == 0 or n > max_words:
+            continue
+        if _LEADING_PUNCT.match(s.text) or _starts_lower(s.text, allow):
+            yield Hit(s.start, s.end, f"sentence fragment of {n} word{'s' * (n > 1)}: the rest of its sentence is missing",
+                      suggestion="join it to its sentence or remove it")
+
+
+@rule("MT202", "leading-punctuation", "Fluency/Punctuation", "major")
+def leading_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A sentence that starts with a stray full stop, comma or closing bracket.
+
+    Why: the mark belongs to the sentence before; it shows a broken join.
+    Example: ". They should meet briefly in Paris next month."
+    """
+    for s in body_sentences(doc):
+        m = _LEADING_PUNCT.match(s.text)
+        if m:
+            yield Hit(s.start, s.start + m.end(), f"sentence starts with stray punctuation {m.group()!r}", suggestion="remove it")
+
+
+@rule("MT203", "lowercase-start", "Fluency/Grammar", "major")
+def lowercase_start(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A longer sentence that starts in lower case: its beginning (often the subject) is lost.
+
+    Why: a truncated sentence reads as nonsense ("met several times ..." with no one meeting).
+    Names like "iPhone" or "de Gaulle" are allowed (``lowercase_start_allow`` in rules.toml).
+    Example: "met several times on the sidelines of international meetings ..."
+    """
+    allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
+    max_fragment = int(ctx.params["fragment_max_words"])
+    for s in body_sentences(doc):
+        if len(words(s.text)) > max_fragment and _starts_lower(s.text, allow) and not _LEADING_PUNCT.match(s.text):
+            end = s.start + len(s.text.split(maxsplit=1)[0])
+            yield Hit(s.start, end, "sentence starts in lower case: its beginning is probably missing",
+                      suggestion="restore the missing start of the sentence")
+
+
+@rule("MT204", "missing-final-punctuation", "Fluency/Punctuation", "minor")
+def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """The last sentence of a paragraph has no final punctuation.
+
+    Why: body sentences end with a full stop; a missing one often marks a cut sentence.
+    Short lines (headings, ``min_words``) are left alone.
+    Example: "... but held only one bilateral summit in Helsinki in July"
+    """
+    min_words = int(ctx.params.get("min_words", 6))
+    for s in body_sentences(doc):
+        if s.last_in_paragraph and len(words(s.text)) >= min_words and not ends_sentence(s.text) and s.text.rstrip()[-1] not in ":;":
+            end = s.end
+            yield Hit(max(s.start, end - 1), end, "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
+
+
+@rule("MT205", "truncated-ending", "Fluency/Grammar", "major")
+def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A sentence that stops on a function word or a comma: it was cut off.
+
+    Why: "... it violated the" cannot end an English sentence; the rest was lost.
+    Example: "Russia denies Washington's allegations that it violated the"
+    """
+    function_words = {w.lower() for w in ctx.params.get("function_words", [])}
+    for s in body_sentences(doc):
+        body = s.text.rstrip()
+        if not s.last_in_paragraph or ends_sentence(body) or len(words(body)) < 3:
+            continue
+        if body.endswith(","):
+            yield Hit(s.end - 1, s.end, "sentence ends on a comma: it was cut off")
+            continue
+        m = _LAST_WORD.search(body.rstrip(CLOSERS))
+        if m and m.group(1).lower() in function_words:
+            start = s.start + m.start(1)
+            yield Hit(start, start + len(m.group(1)), f"sentence ends on '{m.group(1)}': it was cut off",
+                      suggestion="restore the end of the sentence")

@@ -1,0 +1,115 @@
+"""MT6xx: typography that MT and the source language leave in English text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mtqa.detect.registry import Hit, RuleContext, rule
+from mtqa.types import Document
+
+_FRENCH_SPACING = re.compile(r"(?<=[^\W_])[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»])")
+_GUILLEMETS = re.compile(r"[«»‹›]")
+_DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦ž]?|Â[\u00a0-\u00bf]|\ufffd|Ð[\u0080-\u00bf]{1}|Ã©|Ã¨")
+_DETOKENISED = re.compile(r"(?<=[^\W_]) +(?=[,.)%](?:\s|$))|(?<=\() +(?=\w)|(?<=\w) (?=n't\b)|(?<=[^\W_]) (?='(?:s|re|ve|ll|d|m)\b)")
+_FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、“”](?=\s|$|\w)|[，。：；！？（）【】「」『』、]")
+_PAIRS = {")": "(", "]": "["}
+
+
+@rule("MT601", "french-spacing", "Fluency/Punctuation", "minor")
+def french_spacing(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A space before ``? ! : ;``, as French typography requires and English does not.
+
+    Why: a sure trace of text translated from French without copy-editing.
+    Example: "What were the spinoffs of Helsinki ?"
+    """
+    for m in _FRENCH_SPACING.finditer(doc.text):
+        mark = m.group().strip()
+        yield Hit(m.start(), m.end(), f"space before '{mark}' (French typography)", suggestion=mark)
+
+
+@rule("MT602", "guillemets", "Locale convention", "minor")
+def guillemets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """Guillemets (« ») used as quotation marks in English text.
+
+    Why: English uses “ ” or " "; guillemets come straight from a French, Italian or
+    Russian source.
+    Example: "He called it « a historic step »."
+    """
+    for m in _GUILLEMETS.finditer(doc.text):
+        yield Hit(m.start(), m.end(), f"guillemet '{m.group()}' in English text", suggestion="“" if m.group() in "«‹" else "”")
+
+
+@rule("MT603", "doubled-space", "Fluency/Punctuation", "minor")
+def doubled_space(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """Two or more spaces between words inside a sentence.
+
+    Why: left where MT or the scraper removed a word or a tag.
+    Example: "the  government said"
+    """
+    for s in doc.sentences:
+        for m in _DOUBLED_SPACE.finditer(s.text):
+            yield Hit(s.start + m.start(), s.start + m.end(), f"{len(m.group())} spaces between words", suggestion=" ")
+
+
+@rule("MT604", "unbalanced-brackets", "Fluency/Punctuation", "minor")
+def unbalanced_brackets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A bracket opened or closed without its partner in the same paragraph.
+
+    Why: MT drops or duplicates brackets when it reorders a sentence.
+    Example: "The treaty (signed in 1987 was abandoned."
+    """
+    for p in doc.paragraphs:
+        stack: list[tuple[str, int]] = []
+        for i, ch in enumerate(p.text):
+            if ch in "([":
+                stack.append((ch, i))
+            elif ch in ")]":
+                if stack and stack[-1][0] == _PAIRS[ch]:
+                    stack.pop()
+                elif not (ch == ")" and i > 0 and (p.text[i - 1].isdigit() or p.text[i - 1].isalpha()) and _is_list_marker(p.text, i)):
+                    yield Hit(p.start + i, p.start + i + 1, f"closing '{ch}' without an opening one")
+        for ch, i in stack:
+            yield Hit(p.start + i, p.start + i + 1, f"opening '{ch}' is never closed")
+
+
+def _is_list_marker(text: str, i: int) -> bool:
+    """``a)`` or ``1)`` at the start of a line or after a space: an enumeration, not a bracket."""
+    j = i - 1
+    while j >= 0 and text[j].isalnum():
+        j -= 1
+    return (i - j - 1) <= 2 and (j < 0 or text[j] in " \t\n")
+
+
+@rule("MT605", "mojibake", "Fluency/Character encoding", "major")
+def mojibake(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """UTF-8 text decoded as Latin-1 or Windows-1252 ("Ã©" for "é", "â€™" for "’"), or U+FFFD.
+
+    Why: garbled characters make words unreadable and show a broken pipeline.
+    Example: "the governmentâ€™s plan for the cafÃ©"
+    """
+    for m in _MOJIBAKE.finditer(doc.text):
+        yield Hit(m.start(), m.end(), f"garbled characters {m.group()!r} (mojibake)", suggestion="re-decode the source as UTF-8")
+
+
+@rule("MT606", "detokenisation", "Fluency/Punctuation", "minor")
+def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """Tokeniser spacing left in the text: "word ,", "( word", "do n't", "Trump 's".
+
+    Why: MT pipelines that forget to detokenise leave spaces around punctuation.
+    Example: "The president , who arrived on Monday , said ."
+    """
+    for m in _DETOKENISED.finditer(doc.text):
+        yield Hit(m.start(), m.end(), "space around punctuation left by a tokeniser", suggestion="")
+
+
+@rule("MT607", "fullwidth-punctuation", "Locale convention", "minor")
+def fullwidth_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """Chinese or Japanese punctuation (，。：「」) in English text.
+
+    Why: MT from Chinese or Japanese sometimes copies the source's full-width marks.
+    Example: "The company said，it would grow。"
+    """
+    for m in _FULLWIDTH.finditer(doc.text):
+        yield Hit(m.start(), m.end(), f"full-width punctuation '{m.group()}'", suggestion="use the ASCII mark")

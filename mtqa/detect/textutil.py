@@ -1,0 +1,53 @@
+"""Small text helpers and packaged-data loaders shared by the rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+from mtqa.types import Document, Sentence
+
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+TERMINAL = ".!?…"
+CLOSERS = "\"'”’»)]"
+
+
+def data_text(name: str) -> str:
+    return resources.files("mtqa.data").joinpath(name).read_text("utf-8")
+
+
+@cache
+def load_tsv(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of a packaged TSV file (header row, no quoting)."""
+    reader = csv.DictReader(io.StringIO(data_text(name)), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple(reader)
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """Whitespace-separated words of a packaged text file; ``#`` starts a comment line."""
+    lines = (ln for ln in data_text(name).splitlines() if not ln.lstrip().startswith("#"))
+    return frozenset(w.lower() for ln in lines for w in ln.split())
+
+
+def english_function_words() -> frozenset[str]:
+    return word_set("english_function_words.txt")
+
+
+def body_sentences(doc: Document) -> Iterator[Sentence]:
+    """Sentences outside the title."""
+    return (s for s in doc.sentences if not s.is_title)
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with terminal punctuation (closing quotes/brackets allowed after it)."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)

@@ -1,0 +1,103 @@
+"""The records that flow through the pipeline: articles, segments, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """MQM-style severities, ordered from worst to mildest."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical=3, major=2, minor=1."""
+        return {"critical": 3, "major": 2, "minor": 1}[self.value]
+
+
+@dataclass(slots=True)
+class Article:
+    """One input article as read. ``error`` is set when it could not be read."""
+
+    id: str
+    text: str
+    path: str
+    line: int | None = None
+    title: str | None = None
+    source_lang: str | None = None
+    reference: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+    is_title: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    is_title: bool = False
+    first_in_paragraph: bool = False
+    last_in_paragraph: bool = False
+
+
+@dataclass(slots=True)
+class Document:
+    """An article split into paragraphs and sentences (offsets into article.text)."""
+
+    article: Article
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+
+@dataclass(slots=True)
+class Finding:
+    """One flagged span. ``start``/``end`` are character offsets into the article text."""
+
+    article_id: str
+    sentence: int | None
+    start: int
+    end: int
+    text: str
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    suggestion: str | None = None
+    confidence: float = 1.0
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity.value,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "confidence": round(self.confidence, 3),
+        }
