@@ -1,0 +1,146 @@
+"""Aggregate: per-article, per-sentence and per-finding tables (pandas), and corpus totals.
+
+Every input article gets one row in ``articles``, scored or marked ``status=error`` with
+the reason, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from mtqa.pipeline import ArticleResult
+from mtqa.score import quality as q
+from mtqa.types import Severity
+
+ARTICLE_COLUMNS = [
+    "article_id", "path", "line", "title", "status", "reason", "words", "sentences",
+    "findings", "critical", "major", "minor", "penalty_per_100_words", "quality", "rules",
+]
+SENTENCE_COLUMNS = [
+    "article_id", "sentence", "paragraph", "start", "end", "text", "findings", "codes",
+    "worst_severity", "penalty",
+]
+FINDING_COLUMNS = [
+    "article_id", "sentence", "start", "end", "text", "code", "name", "category", "severity",
+    "message", "suggestion", "confidence",
+]
+
+
+@dataclass
+class Collector:
+    """Accumulates rows as results stream in; builds DataFrames at the end."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    status: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, r: ArticleResult) -> None:
+        a = r.article
+        self.status[r.status] += 1
+        sev = Counter(f.severity.value for f in r.findings)
+        rules = Counter(f.code for f in r.findings)
+        self.by_rule.update(rules)
+        self.by_severity.update(sev)
+        row: dict[str, Any] = {
+            "article_id": a.id, "path": a.path, "line": a.line, "title": a.title,
+            "status": r.status, "reason": r.reason, "words": r.words,
+            "sentences": len(r.doc.sentences) if r.doc else 0, "findings": len(r.findings),
+            "critical": sev.get("critical", 0), "major": sev.get("major", 0), "minor": sev.get("minor", 0),
+            "penalty_per_100_words": r.penalty, "quality": r.quality,
+            "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())),
+        }
+        if a.source_lang:
+            row["source_lang"] = a.source_lang
+        if r.reference:
+            row.update(r.reference)
+        for key, value in a.extra.items():
+            name = key if key not in row else f"input_{key}"
+            row[name] = value if isinstance(value, (str, int, float, bool)) or value is None else json.dumps(value, ensure_ascii=False)
+        self.articles.append(row)
+        if r.status == "error":
+            self.errors.append({"article_id": a.id, "path": a.path, "line": a.line, "reason": r.reason})
+            return
+        self._add_sentences(r)
+        self.findings.extend(f.as_row() for f in r.findings)
+
+    def _add_sentences(self, r: ArticleResult) -> None:
+        assert r.doc is not None
+        per_sentence: dict[int | None, list] = {}
+        for f in r.findings:
+            per_sentence.setdefault(f.sentence, []).append(f)
+        for s in r.doc.sentences:
+            found = per_sentence.get(s.index, [])
+            worst = q.worst_severity(found)
+            self.sentences.append({
+                "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
+                "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
+                "codes": ";".join(sorted({f.code for f in found})),
+                "worst_severity": worst.value if worst else "", "penalty": q.penalty(found),
+            })
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """``articles``, ``sentences`` and ``findings`` tables, sentences ranked worst-first."""
+        articles = pd.DataFrame(self.articles, columns=_ordered(ARTICLE_COLUMNS, self.articles))
+        sentences = pd.DataFrame(self.sentences, columns=_ordered(SENTENCE_COLUMNS, self.sentences))
+        findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
+        if not sentences.empty:
+            sentences = rank_sentences(sentences)
+        return {"articles": articles, "sentences": sentences, "findings": findings}
+
+    def summary(self) -> dict[str, Any]:
+        """Corpus totals and distributions (the signature and gate are added by the caller)."""
+        scored = [a for a in self.articles if a["status"] != "error"]
+        quality = pd.Series([a["quality"] for a in scored], dtype="float64")
+        return {
+            "articles": {"total": len(self.articles), **{k: self.status.get(k, 0) for k in ("pass", "warn", "fail", "error")}},
+            "sentences": len(self.sentences),
+            "words": int(sum(a["words"] for a in scored)),
+            "findings": {
+                "total": int(sum(self.by_severity.values())),
+                "by_severity": {s.value: self.by_severity.get(s.value, 0) for s in Severity},
+                "by_rule": dict(sorted(self.by_rule.items())),
+            },
+            "quality": _distribution(quality),
+            "errors": self.errors,
+        }
+
+
+def rank_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Add ``rank_in_article`` and ``rank_in_corpus`` (1 = worst) and sort worst-first.
+
+    Worst means highest finding penalty, then lowest fluency when the LM ran.
+    """
+    keys = ["penalty"] + (["fluency"] if "fluency" in sentences else [])
+    asc = [False] + ([True] if "fluency" in sentences else [])
+    ordered = sentences.sort_values(keys + ["article_id", "sentence"], ascending=asc + [True, True], kind="mergesort").reset_index(drop=True)
+    ordered["rank_in_corpus"] = range(1, len(ordered) + 1)
+    ordered["rank_in_article"] = ordered.groupby("article_id", sort=False).cumcount() + 1
+    return ordered
+
+
+def _ordered(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    extra: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            if key not in base:
+                extra[key] = None
+    return base + list(extra)
+
+
+def _distribution(values: pd.Series) -> dict[str, float | None]:
+    if values.empty:
+        return {"mean": None, "min": None, "p10": None, "median": None, "max": None}
+    return {
+        "mean": round(float(values.mean()), 2), "min": round(float(values.min()), 2),
+        "p10": round(float(values.quantile(0.1)), 2), "median": round(float(values.median()), 2),
+        "max": round(float(values.max()), 2),
+    }

@@ -1,0 +1,66 @@
+"""`mtqa score`: wire ingest, pipeline, aggregation, outputs and the gate together."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtqa.aggregate import Collector
+from mtqa.config import Settings
+from mtqa.gate import decide
+from mtqa.ingest import IngestOptions, discover, read_articles
+from mtqa.pipeline import Pipeline
+from mtqa.report.tables import write_outputs
+from mtqa import signature
+
+
+@dataclass
+class RunResult:
+    summary: dict[str, Any]
+    frames: dict[str, Any]
+    out_dir: Path | None
+
+
+def score(paths: list[str], settings: Settings, *, input_format: str | None = None, write: bool = True,
+          progress: bool = False, on_error: Any = None) -> RunResult:
+    """Score a corpus; returns the summary (with signature and gate) and the tables."""
+    options = IngestOptions(settings.text_column, settings.id_column, input_format, settings.exclude)
+    inventory = discover(paths, options)
+    fluency = None
+    if settings.fluency:
+        from mtqa.score.fluency import load_scorer
+
+        fluency = load_scorer(settings, progress=progress)
+    pipeline = Pipeline(settings, fluency)
+    collector = Collector()
+    articles = read_articles(inventory, options)
+    bar = _progress_bar(progress)
+    for result in pipeline.run(articles):
+        collector.add(result)
+        if result.status == "error" and on_error is not None:
+            on_error(result)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    frames = collector.frames()
+    summary = collector.summary()
+    summary["skipped_files"] = inventory.skipped
+    summary["reference"] = pipeline.references.corpus()
+    summary["fluency"] = fluency.corpus_summary(frames["sentences"]) if fluency else {"enabled": False, "reason": "--no-fluency"}
+    summary["gate"] = decide(dict(collector.status), settings).as_dict()
+    summary["signature"] = signature.build(settings, pipeline.rules, fluency.signature() if fluency else None)
+    out_dir = Path(settings.out) if write else None
+    if out_dir is not None:
+        write_outputs(out_dir, frames, summary)
+    return RunResult(summary, frames, out_dir)
+
+
+def _progress_bar(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(desc="mtqa", unit=" articles", file=sys.stderr, dynamic_ncols=True)

@@ -1,0 +1,146 @@
+"""Command line: ``mtqa score``, ``mtqa rules``, ``mtqa explain``.
+
+Exit codes: 0 passed, 1 gate failed, 2 usage or configuration error,
+3 input or model error (some articles could not be scored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+
+from mtqa import __version__
+from mtqa.config import FAIL_ON, Settings, apply, load_settings
+from mtqa.errors import ExitCode, MtqaError
+from mtqa.report import formats
+from mtqa.report.terminal import print_error, use_colour
+
+EPILOG = """exit codes:
+  0  every article was scored and the gate passed
+  1  the gate failed (too many articles at or above --fail-on, or below --min-quality)
+  2  usage or configuration error (bad flag, missing column, unknown extension, ...)
+  3  input or model error: some articles could not be scored (listed in articles.csv)
+
+config: [tool.mtqa] in pyproject.toml or an mtqa.toml (nearest one upwards); flags win."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mtqa", description="Machine-translation quality checker for English MT output.",
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sc = sub.add_parser("score", help="score a corpus and gate it", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sc.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively); - reads stdin")
+    sc.add_argument("-f", "--format", choices=formats.NAMES, default="text", help="what to print on stdout (default: text)")
+    sc.add_argument("-o", "--out", help="output folder for CSV/JSON/HTML reports (default: reports/)")
+    sc.add_argument("--no-write", action="store_true", help="do not write the report files")
+    sc.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
+    sc.add_argument("--select", help="comma-separated rule codes or prefixes to enable (default: all)")
+    sc.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
+    sc.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails an article (default: major)")
+    sc.add_argument("--max-failing-articles", metavar="N|P%", help="failing articles tolerated by the gate (default: 0)")
+    sc.add_argument("--min-quality", type=float, metavar="Q", help="articles with quality below Q fail (0-100)")
+    sc.add_argument("--text-column", help="column/field holding the text (default: text)")
+    sc.add_argument("--id-column", help="column/field holding the id (default: id)")
+    sc.add_argument("--input-format", choices=["txt", "md", "jsonl", "csv", "tsv", "parquet"], help="force the input format (e.g. for stdin)")
+    sc.add_argument("--no-fluency", action="store_true", help="skip the language model (heuristic rules only)")
+    sc.add_argument("--model", help="fluency model: smollm2 (default), gemma3-270m, a Hugging Face id, a local folder or a .gguf file")
+    sc.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the model runs (default: auto = CUDA when present)")
+    sc.add_argument("--batch-size", type=int, help="sentences per model batch (default: 16)")
+    sc.add_argument("-q", "--quiet", action="store_true", help="print nothing on stdout; the exit code tells")
+    sc.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR environment variable)")
+    sc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sc.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    ru = sub.add_parser("rules", help="list the rules")
+    ru.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    ex = sub.add_parser("explain", help="explain one rule")
+    ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
+    return parser
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    flags = {
+        "select": _csv(args.select), "ignore": _csv(args.ignore), "fail-on": args.fail_on,
+        "max-failing-articles": args.max_failing_articles, "min-quality": args.min_quality,
+        "text-column": args.text_column, "id-column": args.id_column, "model": args.model,
+        "device": args.device, "batch-size": args.batch_size, "out": args.out,
+        "fluency": False if args.no_fluency else None,
+    }
+    apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
+    return settings
+
+
+def _csv(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from mtqa.app import score
+
+    settings = _settings_from(args)
+    progress = not (args.quiet or args.no_progress) and sys.stderr.isatty()
+
+    def on_error(result) -> None:  # type: ignore[no-untyped-def]
+        a = result.article
+        loc = f"{a.path}:{a.line}" if a.line else a.path
+        print_error(f"{loc}: {result.reason}")
+
+    run = score(args.paths, settings, input_format=args.input_format, write=not args.no_write,
+                progress=progress, on_error=on_error)
+    if not args.quiet:
+        text = formats.render(args.format, run, colour=use_colour(sys.stdout, args.no_color))
+        if text:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return int(run.summary["gate"]["exit_code"])
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from mtqa.detect import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        print(json.dumps([{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
+                           "summary": r.summary} for r in rules], indent=2))
+        return 0
+    for r in rules:
+        print(f"{r.code}  {r.name:<28} {r.severity.value:<8} {r.category:<26} {r.summary}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from mtqa.detect import get_rule
+
+    r = get_rule(args.code)
+    print(f"{r.code} {r.name}\ncategory: {r.category}\ndefault severity: {r.severity.value}\n\n{r.doc}")
+    if r.params:
+        print("\nparameters (mtqa/data/rules.toml): " + ", ".join(sorted(r.params)))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = {"score": cmd_score, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+    try:
+        return handler(args)
+    except MtqaError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print_error(f"error: {exc}")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print_error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as exc:  # a bug: say so in one line unless --debug
+        if getattr(args, "debug", False):
+            raise
+        print_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return int(ExitCode.USAGE)

@@ -1,0 +1,148 @@
+"""Settings: defaults, then ``[tool.mtqa]`` in pyproject.toml or an ``mtqa.toml``, then flags (flags win).
+
+Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
+overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
+``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
+``fluency``, ``model``, ``device``, ``batch-size``, ``out``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from mtqa.errors import UsageError
+from mtqa.types import Severity
+
+FAIL_ON = ("critical", "major", "minor", "never")
+
+
+@dataclass
+class Settings:
+    select: list[str] = field(default_factory=lambda: ["MT"])
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: str = "major"
+    max_failing_articles: str = "0"
+    min_quality: float | None = None
+    exclude: list[str] = field(default_factory=lambda: ["README*", "LICENSE*", "NOTICE*"])
+    text_column: str = "text"
+    id_column: str = "id"
+    fluency: bool = True
+    model: str = "smollm2"
+    device: str = "auto"
+    batch_size: int = 16
+    out: str = "reports"
+    source: str | None = None  # the config file these settings came from
+
+    def ignored_for(self, path: str) -> list[str]:
+        """Extra rule codes ignored for articles read from ``path`` (per-path-ignores)."""
+        return [code for pattern, codes in self.per_path_ignores.items() if fnmatch.fnmatch(path, pattern) for code in codes]
+
+    def max_failing(self, scored: int) -> float:
+        """The number of failing articles the gate tolerates, from ``N`` or ``P%``."""
+        value = self.max_failing_articles.strip()
+        if value.endswith("%"):
+            return float(value[:-1]) / 100 * scored
+        return float(value)
+
+
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings) if f.name != "source"}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``mtqa.toml``, or ``pyproject.toml`` with a ``[tool.mtqa]`` table, from ``start`` upwards."""
+    for folder in (start, *start.parents):
+        candidate = folder / "mtqa.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "mtqa" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_settings(config: str | None = None, cwd: Path | None = None) -> Settings:
+    """Defaults overlaid with the config file (explicit ``config`` or the nearest one)."""
+    path = Path(config) if config else find_config((cwd or Path.cwd()).resolve())
+    settings = Settings()
+    if path is None:
+        return settings
+    if not path.is_file():
+        raise UsageError(f"{path}: config file not found")
+    table = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = table.get("tool", {}).get("mtqa", {})
+    apply(settings, table, str(path))
+    settings.source = str(path)
+    return settings
+
+
+def apply(settings: Settings, table: dict[str, Any], origin: str) -> None:
+    """Set fields from a kebab-case mapping, validating every value."""
+    for key, value in table.items():
+        name = _KEYS.get(key)
+        if name is None:
+            raise UsageError(f"{origin}: unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})")
+        setattr(settings, name, _validate(name, value, origin))
+
+
+def _validate(name: str, value: Any, origin: str) -> Any:
+    def bad(expected: str) -> UsageError:
+        return UsageError(f"{origin}: {name.replace('_', '-')} must be {expected}, got {value!r}")
+
+    if name in ("select", "ignore", "exclude"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return value
+    if name == "severity":
+        try:
+            return {str(k).upper(): Severity(str(v).lower()) for k, v in dict(value).items()}
+        except (ValueError, TypeError):
+            raise bad("a table of CODE = 'critical' | 'major' | 'minor'") from None
+    if name == "per_path_ignores":
+        if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+            raise bad("a table of glob = [codes]")
+        return {str(k): [str(c).upper() for c in v] for k, v in value.items()}
+    if name == "fail_on":
+        if value not in FAIL_ON:
+            raise bad(" | ".join(FAIL_ON))
+        return value
+    if name == "max_failing_articles":
+        text = str(value).strip()
+        if not re.fullmatch(r"\d+(?:\.\d+)?%?", text):
+            raise bad("a count N or a share P%")
+        return text
+    if name == "min_quality":
+        if not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise bad("a number from 0 to 100")
+        return float(value)
+    if name == "batch_size":
+        if not isinstance(value, int) or value < 1:
+            raise bad("a positive integer")
+        return value
+    if name == "fluency":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if name == "device":
+        if value not in ("auto", "cpu", "cuda") and not str(value).startswith("cuda:"):
+            raise bad("auto | cpu | cuda")
+        return value
+    if not isinstance(value, str):
+        raise bad("a string")
+    return value
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read config: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None

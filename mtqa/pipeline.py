@@ -1,0 +1,96 @@
+"""The pipeline: ingest -> segment -> detect -> score, one chunk of articles at a time.
+
+Chunks let the fluency model batch sentences across articles while memory stays
+bounded by the chunk, not the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from mtqa.config import Settings
+from mtqa.detect import Rule, detect, select_rules
+from mtqa.detect.textutil import words
+from mtqa.gate import article_status
+from mtqa.score import quality as q
+from mtqa.score.reference import ReferenceScorer
+from mtqa.segment import segment
+from mtqa.types import Article, Document, Finding
+
+if TYPE_CHECKING:
+    from mtqa.score.fluency import FluencyScorer, SentenceFluency
+
+CHUNK = 256
+
+
+@dataclass
+class ArticleResult:
+    article: Article
+    doc: Document | None = None
+    findings: list[Finding] = field(default_factory=list)
+    fluency: list[SentenceFluency] | None = None
+    words: int = 0
+    quality: float | None = None
+    penalty: float | None = None
+    status: str = "error"
+    reason: str = ""
+    reference: dict[str, float] | None = None
+
+
+class Pipeline:
+    """Runs the selected rules (and the fluency scorer, when given) over articles."""
+
+    def __init__(self, settings: Settings, fluency: FluencyScorer | None = None) -> None:
+        self.settings = settings
+        self.rules: list[Rule] = select_rules(settings.select, settings.ignore)
+        self.fluency = fluency
+        self.references = ReferenceScorer()
+        self._per_path: dict[str, list[Rule]] = {}
+
+    def run(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        it = iter(articles)
+        while chunk := list(islice(it, CHUNK)):
+            yield from self.run_chunk(chunk)
+
+    def run_chunk(self, chunk: Sequence[Article]) -> list[ArticleResult]:
+        results = [self._detect(a) for a in chunk]
+        if self.fluency is not None:
+            scored = [r for r in results if r.doc is not None]
+            sentences = [s.text for r in scored for s in r.doc.sentences]  # type: ignore[union-attr]
+            flat = iter(self.fluency.score(sentences))
+            for r in scored:
+                r.fluency = [next(flat) for _ in r.doc.sentences]  # type: ignore[union-attr]
+        for r in results:
+            if r.doc is not None:
+                self._finish(r)
+        return results
+
+    def _rules_for(self, path: str) -> list[Rule]:
+        extra = self.settings.ignored_for(path)
+        if not extra:
+            return self.rules
+        if path not in self._per_path:
+            ignored = select_rules(self.settings.select, [*self.settings.ignore, *extra])
+            self._per_path[path] = ignored
+        return self._per_path[path]
+
+    def _detect(self, article: Article) -> ArticleResult:
+        result = ArticleResult(article)
+        if article.error:
+            result.reason = article.error
+            return result
+        doc = segment(article)
+        result.doc = doc
+        result.words = len(words(article.text))
+        result.findings = detect(doc, self._rules_for(article.path), self.settings.severity)
+        return result
+
+    def _finish(self, r: ArticleResult) -> None:
+        r.penalty = round(q.penalty_per_100_words(r.findings, r.words), 3)
+        r.quality = q.quality(r.findings, r.words)
+        r.status, r.reason = article_status(q.worst_severity(r.findings), r.quality, self.settings)
+        if r.article.reference:
+            r.reference = self.references.article(r.article.text, r.article.reference)

@@ -1,0 +1,1 @@
+"""Report: files in the output folder and the formats printed to stdout."""

@@ -1,0 +1,35 @@
+"""Formats printed on stdout (``-f/--format``): text, json (summary), jsonl (findings)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mtqa.report.terminal import render_summary
+
+if TYPE_CHECKING:
+    from mtqa.app import RunResult
+
+
+def _text(run: RunResult, colour: bool) -> str:
+    sentences = run.frames["sentences"]
+    worst = sentences.head(3).to_dict("records") if not sentences.empty else []
+    return render_summary(run.summary, colour, worst)
+
+
+def _json(run: RunResult, colour: bool) -> str:
+    return json.dumps(run.summary, indent=2, ensure_ascii=False, default=str)
+
+
+def _jsonl(run: RunResult, colour: bool) -> str:
+    findings = run.frames["findings"]
+    return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in findings.to_dict("records"))
+
+
+RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {"text": _text, "json": _json, "jsonl": _jsonl}
+NAMES = tuple(RENDERERS)
+
+
+def render(name: str, run: RunResult, colour: bool) -> str:
+    return RENDERERS[name](run, colour)

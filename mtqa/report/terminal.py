@@ -1,0 +1,56 @@
+"""The short human summary printed on the terminal (colour only on a terminal without NO_COLOR)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, TextIO
+
+_COLOURS = {"pass": "32", "warn": "33", "fail": "31", "error": "35", "critical": "31;1", "major": "31", "minor": "33"}
+
+
+def use_colour(stream: TextIO, disabled: bool = False) -> bool:
+    return not disabled and "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def paint(text: str, key: str, colour: bool) -> str:
+    return f"\033[{_COLOURS[key]}m{text}\033[0m" if colour and key in _COLOURS else text
+
+
+def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, Any]] | None = None) -> str:
+    """A few lines: article statuses, findings by severity and rule, gate verdict, signature."""
+    a, f, gate = summary["articles"], summary["findings"], summary["gate"]
+    lines = [
+        f"mtqa: {a['total']} article(s), {summary['sentences']} sentence(s), {summary['words']} word(s)",
+        "  status:   " + "  ".join(paint(f"{k} {a[k]}", k, colour) for k in ("pass", "warn", "fail", "error")),
+        "  findings: " + "  ".join(paint(f"{k} {v}", k, colour) for k, v in f["by_severity"].items()) + f"  (total {f['total']})",
+    ]
+    if f["by_rule"]:
+        top = sorted(f["by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+        lines.append("  rules:    " + "  ".join(f"{c} {n}" for c, n in top))
+    if summary["quality"]["mean"] is not None:
+        qd = summary["quality"]
+        lines.append(f"  quality:  mean {qd['mean']}  median {qd['median']}  min {qd['min']}")
+    fl = summary.get("fluency") or {}
+    if fl.get("enabled"):
+        lines.append(f"  fluency:  mean {fl.get('mean')}  model {fl.get('model')}")
+    elif fl:
+        lines.append(f"  fluency:  off ({fl.get('reason')})")
+    ref = summary.get("reference")
+    if ref:
+        lines.append(f"  reference ({ref['articles']} article(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
+    for w in worst or []:
+        lines.append(f"  worst:    [{w['article_id']}] {w['text'][:90]}")
+    for e in summary["errors"][:5]:
+        loc = f"{e['path']}:{e['line']}" if e.get("line") else e["path"]
+        lines.append(paint(f"  error:    {loc}: {e['reason']}", "error", colour))
+    if len(summary["errors"]) > 5:
+        lines.append(f"  ... and {len(summary['errors']) - 5} more errors (see articles.csv)")
+    verdict = paint("PASSED", "pass", colour) if gate["exit_code"] == 0 else paint("FAILED", "fail", colour)
+    lines.append(f"  gate:     {verdict}" + (f": {'; '.join(gate['reasons'])}" if gate["reasons"] else ""))
+    lines.append(f"  signature: {summary['signature']['string']}")
+    return "\n".join(lines)
+
+
+def print_error(message: str, stream: TextIO = sys.stderr) -> None:
+    print(f"mtqa: {message}", file=stream)
