@@ -5,7 +5,8 @@ titles, initials, decimals; fast enough for millions of sentences on one core), 
 two repairs keep the broken pieces that MT and scraping leave as segments of their own:
 
 * a punctuation-only piece (``"."``) is joined to the sentence after it, so
-  ``". They should meet ..."`` stays one sentence with stray leading punctuation;
+  ``". They should meet ..."`` stays one sentence with stray leading punctuation,
+  except closing brackets and quotes, which end the sentence before;
 * a scraper placeholder after a full stop (``"deal. [19659007] Russia ..."``) starts
   a new sentence.
 
@@ -26,6 +27,7 @@ from mtqa.types import Article, Document, Paragraph, Sentence
 _BLANK_LINE = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 _HARD_BREAK = re.compile(r"(?<=[.!?:\"”’)\]])[ \t]*\n|\n(?=[ \t]|[•·▪►●*\-–—] )")
 _PUNCT_ONLY = re.compile(r"^[^\w\s]+$")
+_CLOSING_ONLY = re.compile(r"^[)\]}\"'”’»]+$")
 _PLACEHOLDER_SPLIT = re.compile(r"(?<=[.!?\"”’])\s+(?=\[\d+\])")
 
 
@@ -77,6 +79,9 @@ def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
     pieces: list[list[int]] = []
     pending: int | None = None  # start of a punctuation-only piece waiting for its sentence
     for s, e in offsets or [(0, len(body))]:
+        if pieces and pending is None and _CLOSING_ONLY.match(body[s:e]):
+            pieces[-1][1] = e  # a closing bracket or quote belongs to the sentence before
+            continue
         if _PUNCT_ONLY.match(body[s:e]):
             pending = s if pending is None else pending
             continue

@@ -14,6 +14,7 @@ from mtqa.types import Document, Sentence
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 TERMINAL = ".!?…"
 CLOSERS = "\"'”’»)]"
+_TRAILING_CLOSERS = re.compile(r"[\s\"'”’»)\]]+$")
 
 
 def data_text(name: str) -> str:
@@ -45,7 +46,7 @@ def body_sentences(doc: Document) -> Iterator[Sentence]:
 
 def ends_sentence(text: str) -> bool:
     """True when ``text`` ends with terminal punctuation (closing quotes/brackets allowed after it)."""
-    stripped = text.rstrip().rstrip(CLOSERS)
+    stripped = _TRAILING_CLOSERS.sub("", text)
     return bool(stripped) and stripped[-1] in TERMINAL
 
 

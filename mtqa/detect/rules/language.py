@@ -63,13 +63,21 @@ def _looks_english(tokens: list[str], ratio: float) -> bool:
     return sum(t.lower() in fw for t in tokens) >= ratio * len(tokens)
 
 
+def _mostly_english_words(tokens: list[str], ratio: float, zipf: float) -> bool:
+    """True when most tokens are common English words (noun lists fool langdetect)."""
+    from wordfreq import zipf_frequency
+
+    return sum(zipf_frequency(t, "en") >= zipf for t in tokens) >= ratio * len(tokens)
+
+
 @rule("MT501", "wrong-language", "Non-translation", "critical")
 def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """A sentence or clause that is not English: MT left it untranslated or produced another language.
 
     Why: a reader of the English edition cannot read it; MQM weighs non-translation as critical.
     Cheap pre-filter first: sentences with enough common English function words skip
-    langdetect. Names (mostly capitalised words) and short quotes are not checked.
+    langdetect; a non-English verdict is then dropped when most words are common
+    English words (wordfreq), as in lists of nouns. Names (mostly capitalised words) and short quotes are not checked.
     langdetect runs seeded, so the result is the same on every run.
     Example: "Le président a refusé de commenter la décision du tribunal."
     """
@@ -77,6 +85,7 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_letters, min_words = int(p["min_letters"]), int(p["min_words"])
     ratio, cap_ratio = float(p["english_function_word_ratio"]), float(p["max_capitalised_ratio"])
     min_prob, seed = float(p["min_probability"]), int(p["seed"])
+    common_ratio, zipf = float(p["max_common_english_ratio"]), float(p["common_zipf"])
     for s in body_sentences(doc):
         for m in _CLAUSE.finditer(s.text):
             chunk = m.group().strip()
@@ -86,7 +95,7 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             if _looks_english(tokens, ratio) or sum(t[0].isupper() for t in tokens) > cap_ratio * len(tokens):
                 continue
             lang, prob = detect_language(chunk, seed)
-            if lang not in ("en", "unknown") and prob >= min_prob:
+            if lang not in ("en", "unknown") and prob >= min_prob and not _mostly_english_words(tokens, common_ratio, zipf):
                 start = s.start + m.start() + (len(m.group()) - len(m.group().lstrip()))
                 whole = len(chunk) >= 0.8 * len(s.text.strip())
                 yield Hit(start, start + len(chunk), f"{'sentence' if whole else 'clause'} is not English (langdetect: {lang}, p={prob:.2f})",

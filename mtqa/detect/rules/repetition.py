@@ -6,15 +6,22 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, body_sentences
+from mtqa.detect.textutil import body_sentences
 from mtqa.types import Document
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
 _NORMALISE = re.compile(r"\W+")
+_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+    """Lower-cased word and number tokens with their offsets."""
+    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _joined(text: str, toks: list[tuple[str, int, int]], i: int, j: int) -> bool:
+    """True when only spaces separate every token from ``i`` to ``j`` (no punctuation: not a list)."""
+    return all(not text[toks[k][2]:toks[k + 1][1]].strip() for k in range(i, j))
 
 
 @rule("MT701", "doubled-word", "Fluency/Grammar", "minor")
@@ -28,7 +35,9 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     allow = {a.lower() for a in ctx.params.get("allow", [])}
     for m in _DOUBLED.finditer(doc.text):
         pair = f"{m.group(1).lower()} {m.group(1).lower()}"
-        if pair in allow or (m.group(1)[0].isupper() and m.group().split()[1][0].isupper() and len(m.group(1)) > 1 and not m.group(1).isupper() and m.group(1).lower() not in ("the", "a", "an")):
+        first, second = m.group().split()[0], m.group().split()[-1]
+        name_like = first[0].isupper() and second[0].isupper() and first.lower() not in ("the", "a", "an")
+        if pair in allow or name_like:
             continue
         yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", suggestion=m.group(1))
 
@@ -46,7 +55,8 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         i = 0
         while i < len(toks):
             for n in range(max_n, min_n - 1, -1):
-                if i + 2 * n <= len(toks) and all(toks[i + k][0] == toks[i + n + k][0] for k in range(n)):
+                if (i + 2 * n <= len(toks) and all(toks[i + k][0] == toks[i + n + k][0] for k in range(n))
+                        and _joined(s.text, toks, i, i + 2 * n - 1)):
                     start, end = s.start + toks[i + n][1], s.start + toks[i + 2 * n - 1][2]
                     phrase = s.text[toks[i][1]:toks[i + n - 1][2]]
                     yield Hit(start, end, f"'{phrase}' repeated immediately", suggestion="remove the repeat")
@@ -64,6 +74,7 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "the the the the the" or "and the people and the people and the people ..."
     """
     min_repeats, max_n = int(ctx.params.get("min_repeats", 3)), int(ctx.params.get("max_n", 4))
+    punctuated_repeats = int(ctx.params.get("min_repeats_punctuated", 5))
     min_tokens, max_ratio = int(ctx.params.get("min_tokens", 20)), float(ctx.params.get("max_distinct_ratio", 0.3))
     for s in body_sentences(doc):
         toks = _tokens(s.text)
@@ -71,22 +82,26 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         found = _loop(words_only, min_repeats, max_n)
         if found is not None:
             i, n, reps = found
-            yield Hit(s.start + toks[i][1], s.start + toks[i + n * reps - 1][2],
-                      f"'{' '.join(words_only[i:i + n])}' repeated {reps} times in a row (looping output)")
-        elif len(toks) >= min_tokens and len(set(words_only)) <= max_ratio * len(toks):
+            last = i + n * reps - 1
+            if reps >= punctuated_repeats or _joined(s.text, toks, i, last):
+                yield Hit(s.start + toks[i][1], s.start + toks[last][2],
+                          f"'{' '.join(words_only[i:i + n])}' repeated {reps} times in a row (looping output)")
+                continue
+        if len(toks) >= min_tokens and len(set(words_only)) <= max_ratio * len(toks):
             yield Hit(s.start, s.end, f"{len(set(words_only))} distinct words in {len(toks)}: looping output")
 
 
 def _loop(tokens: list[str], min_repeats: int, max_n: int) -> tuple[int, int, int] | None:
-    """(start, n, repeats) of the first n-gram repeated at least ``min_repeats`` times in a row."""
+    """(start, n, repeats) of the longest run of an n-gram repeated at least ``min_repeats`` times in a row."""
+    best: tuple[int, int, int] | None = None
     for i in range(len(tokens)):
         for n in range(1, max_n + 1):
             reps = 1
             while tokens[i + reps * n:i + (reps + 1) * n] == tokens[i:i + n] and i + (reps + 1) * n <= len(tokens):
                 reps += 1
-            if reps >= min_repeats:
-                return i, n, reps
-    return None
+            if reps >= min_repeats and (best is None or reps * n > best[1] * best[2]):
+                best = (i, n, reps)
+    return best
 
 
 @rule("MT704", "duplicate-sentence", "Fluency/Grammar", "minor")

@@ -17,7 +17,8 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
 def _starts_lower(text: str, allow: set[str]) -> bool:
     first = text.lstrip(_OPENERS + " ")
     token = first.split(maxsplit=1)[0] if first else ""
-    return bool(token) and token[0].islower() and token.lower() not in allow and not any(c.isupper() for c in token[1:])
+    return (bool(token) and token[0].islower() and token.lower() not in allow
+            and not any(c.isupper() or c.isdigit() or c == "." for c in token[1:].rstrip(".,;:")))
 
 
 @rule("MT201", "orphan-fragment", "Fluency/Grammar", "major")
@@ -73,12 +74,14 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """The last sentence of a paragraph has no final punctuation.
 
     Why: body sentences end with a full stop; a missing one often marks a cut sentence.
-    Short lines (headings, ``min_words``) are left alone.
+    Short lines are left alone, and a one-sentence paragraph must be long
+    (``min_words_alone``) so that headlines and subheads are not flagged.
     Example: "... but held only one bilateral summit in Helsinki in July"
     """
-    min_words = int(ctx.params.get("min_words", 6))
+    min_words, min_alone = int(ctx.params.get("min_words", 6)), int(ctx.params.get("min_words_alone", 15))
     for s in body_sentences(doc):
-        if s.last_in_paragraph and len(words(s.text)) >= min_words and not ends_sentence(s.text) and s.text.rstrip()[-1] not in ":;":
+        n = len(words(s.text))
+        if s.last_in_paragraph and n >= (min_words if not s.first_in_paragraph else min_alone) and not ends_sentence(s.text) and s.text.rstrip()[-1] not in ":;":
             end = s.end
             yield Hit(max(s.start, end - 1), end, "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
 

@@ -12,8 +12,8 @@ _FRENCH_SPACING = re.compile(r"(?<=[^\W_])[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»
 _GUILLEMETS = re.compile(r"[«»‹›]")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦ž]?|Â[\u00a0-\u00bf]|\ufffd|Ð[\u0080-\u00bf]{1}|Ã©|Ã¨")
-_DETOKENISED = re.compile(r"(?<=[^\W_]) +(?=[,.)%](?:\s|$))|(?<=\() +(?=\w)|(?<=\w) (?=n't\b)|(?<=[^\W_]) (?='(?:s|re|ve|ll|d|m)\b)")
-_FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、“”](?=\s|$|\w)|[，。：；！？（）【】「」『』、]")
+_DETOKENISED = re.compile(r"(?<=[^\W_]) +(?=[,.)](?:\s|$))|(?<=\() +(?=\w)|(?<=\w) (?=n't\b)|(?<=[^\W_]) (?='(?:s|re|ve|ll|d|m)\b)")
+_FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 _PAIRS = {")": "(", "]": "["}
 
 
