@@ -18,7 +18,10 @@ is a soft wrap inside a paragraph.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from typing import Any
+from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer, string_at
 
 import blingfire
 
@@ -28,6 +31,7 @@ _BLANK_LINE = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 _HARD_BREAK = re.compile(r"(?<=[.!?:\"”’)\]])[ \t]*\n|\n(?=[ \t]|[•·▪►●*\-–—] )")
 _PUNCT_ONLY = re.compile(r"^[^\w\s]+$")
 _CLOSING_ONLY = re.compile(r"^[)\]}\"'”’»]+$")
+_INNER_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 _PLACEHOLDER_SPLIT = re.compile(r"(?<=[.!?\"”’])\s+(?=\[\d+\])")
 
 
@@ -72,10 +76,44 @@ def _split(text: str, sep: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     yield pos, len(text)
 
 
+_local = threading.local()
+
+
+def _buffers(size: int) -> tuple[Any, Any, Any, int]:
+    """Output buffers for Blingfire, reused across calls (per thread) and grown when needed."""
+    cached = getattr(_local, "buffers", None)
+    if cached is None or cached[3] < size:
+        size = max(size, 4096)
+        cached = (create_string_buffer(size), (c_int32 * size)(), (c_int32 * size)(), size)
+        _local.buffers = cached
+    return cached
+
+
+def _blingfire_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (character offsets) from Blingfire's C segmenter.
+
+    Blingfire's own Python wrapper maps byte offsets to characters with a Python loop
+    over every byte; here ASCII text needs no mapping and other text is mapped by
+    decoding prefixes (a few C calls per paragraph).
+    """
+    data = text.encode("utf-8")
+    out, starts, ends, size = _buffers(len(data) * 2 + 16)  # room for the newlines Blingfire inserts
+    n_bytes = blingfire.blingfire.TextToSentencesWithOffsets(
+        c_char_p(data), c_int(len(data)), byref(out), byref(starts), byref(ends), c_int(size))
+    if n_bytes <= 0 or n_bytes > size:
+        return [(0, len(text))] if text.strip() else []
+    count = string_at(out, n_bytes).count(b"\n") + 1
+    pairs = [(starts[i], ends[i] + 1) for i in range(count)]
+    if len(data) == len(text):  # ASCII: bytes are characters
+        return pairs
+    return [(len(data[:b].decode("utf-8", "ignore")), len(data[:e].decode("utf-8", "ignore"))) for b, e in pairs]
+
+
 def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
     lead = len(p_text) - len(p_text.lstrip())
     body = p_text[lead:]
-    _, offsets = blingfire.text_to_sentences_and_offsets(body)
+    # Fast path: no sentence-ending mark before the end means one sentence; no need to ask Blingfire.
+    offsets = _blingfire_spans(body) if _INNER_END.search(body.rstrip()) else [(0, len(body.rstrip()))]
     pieces: list[list[int]] = []
     pending: int | None = None  # start of a punctuation-only piece waiting for its sentence
     for s, e in offsets or [(0, len(body))]:

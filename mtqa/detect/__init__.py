@@ -11,6 +11,10 @@ from mtqa.types import Document, Finding, Severity
 __all__ = ["detect", "Rule", "all_rules", "get_rule", "select_rules"]
 
 
+#: At most this many findings per rule and article; the last one says how many more there were.
+MAX_PER_RULE = 200
+
+
 def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str, Severity] | None = None) -> list[Finding]:
     """All findings for one document, sorted by position; one per (rule, span)."""
     overrides = severity_overrides or {}
@@ -19,11 +23,16 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
     findings: list[Finding] = []
     for r in rules:
         ctx = RuleContext(r.params, doc.article.source_lang)
+        kept = extra = 0
         for hit in r.check(doc, ctx):
             key = (r.code, hit.start, hit.end)
             if key in seen:
                 continue
+            if kept == MAX_PER_RULE:
+                extra += 1
+                continue
             seen.add(key)
+            kept += 1
             idx = bisect_right(starts, hit.start) - 1
             findings.append(Finding(
                 article_id=doc.article.id,
@@ -33,5 +42,7 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
                 severity=overrides.get(r.code) or hit.severity or r.severity,
                 message=hit.message, suggestion=hit.suggestion, confidence=hit.confidence,
             ))
+        if extra:
+            findings[-1].message += f" (and {extra} more {r.code} findings in this article, not listed)"
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from mtqa.detect.registry import Hit, RuleContext
@@ -88,28 +88,67 @@ def load_lexicon() -> tuple[Entry, ...]:
     return tuple(entries)
 
 
+@lru_cache(maxsize=64)
+def _present_tokens(text: str) -> frozenset[str]:
+    """Lower-case word tokens of an article (cached: both lexicon rules read them)."""
+    return frozenset(_TOKENS.findall(text.lower()))
+
+
+@cache
+def _trigger_index(kind: str) -> dict[str, list[int]]:
+    """Trigger word -> positions of the entries of ``kind`` it can set off."""
+    index: dict[str, list[int]] = {}
+    for i, entry in enumerate(load_lexicon()):
+        if entry.kind == kind:
+            for trigger in entry.triggers:
+                index.setdefault(trigger, []).append(i)
+    return index
+
+
 def lexicon_hits(doc: Document, ctx: RuleContext, kind: str) -> Iterator[Hit]:
     """Hits of every entry of ``kind`` whose trigger occurs and whose context conditions hold."""
     text = doc.text
-    lowered = text.lower()
-    present = set(_TOKENS.findall(lowered))
+    index = _trigger_index(kind)
+    candidates = {i for token in _present_tokens(text) & index.keys() for i in index[token]}
+    if not candidates:
+        return
     starts = [s.start for s in doc.sentences]
-    for entry in load_lexicon():
-        if entry.kind != kind or not entry.applies_to(ctx.source_lang) or entry.triggers.isdisjoint(present):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare letters whose lower case is longer: offsets would drift
+        lowered = "".join(ch.lower()[0] for ch in text)
+    entries = load_lexicon()
+    for entry in (entries[i] for i in sorted(candidates)):
+        if not entry.applies_to(ctx.source_lang):
             continue
-        for m in entry.match.finditer(text):
-            idx = bisect_right(starts, m.start()) - 1
-            if idx < 0 or doc.sentences[idx].is_title:
+        for idx in _sentences_with(entry.triggers, lowered, starts):
+            s = doc.sentences[idx]
+            if s.is_title:
                 continue
-            sentence = doc.sentences[idx].text
-            if entry.requires and not entry.requires.search(sentence):
+            if entry.requires and not entry.requires.search(s.text):
                 continue
-            if entry.unless and entry.unless.search(sentence):
+            if entry.unless and entry.unless.search(s.text):
                 continue
-            start, end = m.span("w") if "w" in entry.match.groupindex else m.span()
-            label = "false friend" if kind == "false_friend" else "calque"
-            message = f"'{text[start:end]}' looks like a {label} of {entry.source_text(ctx.source_lang)}"
-            if entry.note:
-                message += f": {entry.note}"
-            yield Hit(start, end, message, suggestion=entry.suggestion, severity=entry.severity,
-                      confidence=0.9 if entry.scoped_langs is None else 0.6)
+            yield from _entry_hits(entry, s.text, s.start, kind, ctx.source_lang)
+
+
+def _sentences_with(triggers: frozenset[str], lowered: str, starts: list[int]) -> list[int]:
+    """Indices of the sentences where a trigger word occurs (found with str.find, at C speed)."""
+    found: set[int] = set()
+    for trigger in triggers:
+        pos = lowered.find(trigger)
+        while pos != -1:
+            found.add(bisect_right(starts, pos) - 1)
+            pos = lowered.find(trigger, pos + len(trigger))
+    return sorted(i for i in found if i >= 0)
+
+
+def _entry_hits(entry: Entry, sentence: str, offset: int, kind: str, source_lang: str | None) -> Iterator[Hit]:
+    group = "w" if "w" in entry.match.groupindex else 0
+    label = "false friend" if kind == "false_friend" else "calque"
+    for m in entry.match.finditer(sentence):
+        start, end = m.span(group)
+        message = f"'{m.group(group)}' looks like a {label} of {entry.source_text(source_lang)}"
+        if entry.note:
+            message += f": {entry.note}"
+        yield Hit(start + offset, end + offset, message, suggestion=entry.suggestion, severity=entry.severity,
+                  confidence=0.9 if entry.scoped_langs is None else 0.6)

@@ -71,8 +71,7 @@ class Rule:
     @property
     def params(self) -> Mapping[str, Any]:
         """This rule's section of rules.toml, on top of the shared ``[common]`` section."""
-        table = rule_params()
-        return {**table.get("common", {}), **table.get(self.code, {})}
+        return _merged_params(self.code)
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -98,6 +97,12 @@ def rule(code: str, name: str, category: str, severity: str) -> Callable[[Check]
 def rule_params() -> dict[str, dict[str, Any]]:
     """Per-rule thresholds, from the packaged ``rules.toml``."""
     return tomllib.loads(resources.files("mtqa.data").joinpath("rules.toml").read_text("utf-8"))
+
+
+@cache
+def _merged_params(code: str) -> dict[str, Any]:
+    table = rule_params()
+    return {**table.get("common", {}), **table.get(code, {})}
 
 
 def all_rules() -> list[Rule]:

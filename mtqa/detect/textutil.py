@@ -6,15 +6,15 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from mtqa.types import Document, Sentence
 
-WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 TERMINAL = ".!?…"
 CLOSERS = "\"'”’»)]"
-_TRAILING_CLOSERS = re.compile(r"[\s\"'”’»)\]]+$")
+_TRAILING = " \t\n\u00a0" + CLOSERS
 
 
 def data_text(name: str) -> str:
@@ -46,9 +46,15 @@ def body_sentences(doc: Document) -> Iterator[Sentence]:
 
 def ends_sentence(text: str) -> bool:
     """True when ``text`` ends with terminal punctuation (closing quotes/brackets allowed after it)."""
-    stripped = _TRAILING_CLOSERS.sub("", text)
+    stripped = text.rstrip(_TRAILING)
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text))
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words and numbers of ``text``; cached, since several rules ask for the same sentence."""
+    return _words(text)

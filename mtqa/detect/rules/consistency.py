@@ -18,6 +18,7 @@ _DECIMAL_COMMA = re.compile(
     r"(?<![\d.,])\d{1,3},\d{1,2}(?![\d,])(?=\s*(?:%|per\s?cent|percent|million|billion|trillion|bn|m\b|euros?|dollars?|pounds?|francs?|kilo|km|kg|tonnes?|degrees?|°|points?|times|metres?|meters?|hours?|years?))",
     re.I,
 )
+_NUMBER_SEPARATOR = re.compile(r"\d[,.\u00a0\u202f ]\d")
 _EURO_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.,])")
 _SPACE_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d.,])(?=\s*(?:%|euros?|dollars?|people|inhabitants|residents|francs|km|kg|tonnes?|€|\$|jobs|workers|employees|soldiers|cases|deaths|voters|signatures)\b)", re.I)
 
@@ -71,8 +72,12 @@ def spelling_variant_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "in favor of" and "the labour market" in one article.
     """
     table = _spelling()
+    lowered = doc.text.lower()
+    varieties = {table[w][0] for w in table.keys() & set(_SPELLING_WORD.findall(lowered))}
+    if len(varieties) < 2:
+        return
     matches = []
-    for m in _SPELLING_WORD.finditer(doc.text.lower()):
+    for m in _SPELLING_WORD.finditer(lowered):
         hit = table.get(m.group())
         if hit:
             matches.append((hit[0], m.start(), m.end()))
@@ -89,6 +94,8 @@ def quote_style_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: publishing systems use one style; a mix shows sentences from different sources.
     Example: '"We will go," he said.' next to '“No,” she said.'
     """
+    if '"' not in doc.text or "“" not in doc.text:
+        return  # a mix needs both styles
     matches = [("straight", m.start(), m.end()) for m in _STRAIGHT_QUOTE.finditer(doc.text)]
     matches += [("curly", m.start(), m.end()) for m in _CURLY_QUOTE.finditer(doc.text)]
     matches.sort(key=lambda t: t[1])
@@ -105,6 +112,8 @@ def number_format(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     which changes the number a reader sees.
     Example: "a budget of 3,5 million euros" for 3.5 million.
     """
+    if not _NUMBER_SEPARATOR.search(doc.text):
+        return
     for m in _DECIMAL_COMMA.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"decimal comma in '{m.group()}'", suggestion=m.group().replace(",", "."))
     for m in _EURO_THOUSANDS.finditer(doc.text):

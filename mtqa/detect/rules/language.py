@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences, english_function_words, words
+from mtqa.detect.textutil import body_sentences, english_function_words, word_set, words
 from mtqa.types import Document
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ _SCRIPTS = (
     ("Armenian", r"[\u0530-\u058f]{2,}"),
 )
 _SCRIPT_RE = re.compile("|".join(f"(?P<s{i}>{pat})" for i, (_, pat) in enumerate(_SCRIPTS)))
+_ANY_SCRIPT = re.compile("[" + "".join(pat[1:pat.index("]")] for _, pat in _SCRIPTS) + "]")
 
 
 @cache
@@ -50,6 +51,7 @@ def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _factory(seed).create()
+    detector.set_max_text_length(400)
     detector.append(text)
     try:
         best = detector.get_probabilities()[0]
@@ -58,12 +60,23 @@ def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
     return best.lang, best.prob
 
 
-def _looks_english(tokens: list[str], ratio: float) -> bool:
+# Letters English does not use (no IGNORECASE: it would fold "ı" onto "i").
+_FOREIGN_LETTER = re.compile(r"[À-ÖØ-öø-ÿĀ-žșțȘȚ]")
+
+
+def _foreign_signal(chunk: str) -> bool:
+    """Letters English does not use, or two different frequent foreign function words."""
+    if _FOREIGN_LETTER.search(chunk):
+        return True
+    return len(word_set("foreign_function_words.txt").intersection(map(str.lower, words(chunk)))) >= 2
+
+
+def _looks_english(tokens: tuple[str, ...], ratio: float) -> bool:
     fw = english_function_words()
     return sum(t.lower() in fw for t in tokens) >= ratio * len(tokens)
 
 
-def _mostly_english_words(tokens: list[str], ratio: float, zipf: float) -> bool:
+def _mostly_english_words(tokens: tuple[str, ...], ratio: float, zipf: float) -> bool:
     """True when most tokens are common English words (noun lists fool langdetect)."""
     from wordfreq import zipf_frequency
 
@@ -75,8 +88,8 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """A sentence or clause that is not English: MT left it untranslated or produced another language.
 
     Why: a reader of the English edition cannot read it; MQM weighs non-translation as critical.
-    Cheap pre-filter first: sentences with enough common English function words skip
-    langdetect; a non-English verdict is then dropped when most words are common
+    Cheap pre-filters first: chunks with enough common English function words, or with
+    neither foreign letters nor foreign function words, skip langdetect; a non-English verdict is then dropped when most words are common
     English words (wordfreq), as in lists of nouns. Names (mostly capitalised words) and short quotes are not checked.
     langdetect runs seeded, so the result is the same on every run.
     Example: "Le président a refusé de commenter la décision du tribunal."
@@ -87,15 +100,21 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_prob, seed = float(p["min_probability"]), int(p["seed"])
     common_ratio, zipf = float(p["max_common_english_ratio"]), float(p["common_zipf"])
     for s in body_sentences(doc):
+        if not _foreign_signal(s.text):
+            continue  # no clause of it can have one either
         for m in _CLAUSE.finditer(s.text):
             chunk = m.group().strip()
-            tokens = words(chunk)
+            tokens = words(chunk[:2000])  # the first 2,000 characters decide
             if len(tokens) < min_words or sum(map(len, tokens)) < min_letters:
                 continue
             if _looks_english(tokens, ratio) or sum(t[0].isupper() for t in tokens) > cap_ratio * len(tokens):
                 continue
+            if not _foreign_signal(chunk):
+                continue
+            if _mostly_english_words(tokens, common_ratio, zipf):
+                continue
             lang, prob = detect_language(chunk, seed)
-            if lang not in ("en", "unknown") and prob >= min_prob and not _mostly_english_words(tokens, common_ratio, zipf):
+            if lang not in ("en", "unknown") and prob >= min_prob:
                 start = s.start + m.start() + (len(m.group()) - len(m.group().lstrip()))
                 whole = len(chunk) >= 0.8 * len(s.text.strip())
                 yield Hit(start, start + len(chunk), f"{'sentence' if whole else 'clause'} is not English (langdetect: {lang}, p={prob:.2f})",
@@ -109,6 +128,8 @@ def foreign_script(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: MT copies words it cannot translate, often names or rare terms, in the source script.
     Example: "The 赣南 region exported more fruit."
     """
+    if not _ANY_SCRIPT.search(doc.text):
+        return
     for m in _SCRIPT_RE.finditer(doc.text):
         script = _SCRIPTS[int(m.lastgroup[1:])][0]  # type: ignore[index]
         yield Hit(m.start(), m.end(), f"{script} text left in the English output: {m.group()!r}", suggestion="translate or transliterate it")

@@ -4,19 +4,62 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+from operator import and_, eq
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences
+from mtqa.detect.textutil import WORD, body_sentences, words
 from mtqa.types import Document
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
-_NORMALISE = re.compile(r"\W+")
-_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+
+
+@lru_cache(maxsize=1024)
+def _lower_words(text: str) -> list[str]:
+    """Lower-cased word and number tokens (cached: two rules read them)."""
+    return list(map(str.lower, words(text)))
+
+
+@lru_cache(maxsize=1024)
+def _repeat_sizes(text: str, max_n: int = 6) -> frozenset[int]:
+    """The n-gram sizes (1..max_n) that may repeat back to back in ``text`` (cached: two rules ask)."""
+    words = _lower_words(text)
+    return frozenset(n for n in range(1, max_n + 1) if _may_repeat(words, n))
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Lower-cased word and number tokens with their offsets."""
-    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """Lower-cased tokens with their offsets, computed only for sentences that may repeat."""
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def _may_repeat(words: list[str], n: int) -> bool:
+    """Cheap necessary test (C speed) for an n-gram repeated back to back.
+
+    A repeat of n >= 2 words needs two neighbouring tokens that each equal the token
+    ``n`` places later; a doubled word (n = 1) needs one.
+    """
+    same = list(map(eq, words, words[n:]))
+    return any(same) if n == 1 else any(map(and_, same, same[1:]))
+
+
+def _repeats(words: list[str], n: int) -> Iterator[tuple[int, int]]:
+    """``(start, repeats)`` for each maximal run where an n-gram repeats back to back.
+
+    Linear: a run of k tokens equal to the token n places later is an n-gram
+    repeated ``k // n + 1`` times.
+    """
+    run_start = run = 0
+    for k in range(len(words) - n + 1):
+        if k + n < len(words) and words[k] == words[k + n]:
+            if run == 0:
+                run_start = k
+            run += 1
+            continue
+        if run >= n:
+            yield run_start, run // n + 1
+        run = 0
 
 
 def _joined(text: str, toks: list[tuple[str, int, int]], i: int, j: int) -> bool:
@@ -33,7 +76,8 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "He said that the the plan failed."
     """
     allow = {a.lower() for a in ctx.params.get("allow", [])}
-    for m in _DOUBLED.finditer(doc.text):
+    matches = (m for s in doc.sentences if 1 in _repeat_sizes(s.text) for m in _DOUBLED.finditer(doc.text, s.start, s.end))
+    for m in matches:
         pair = f"{m.group(1).lower()} {m.group(1).lower()}"
         first, second = m.group().split()[0], m.group().split()[-1]
         name_like = first[0].isupper() and second[0].isupper() and first.lower() not in ("the", "a", "an")
@@ -51,18 +95,21 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     min_n, max_n = int(ctx.params.get("min_n", 2)), int(ctx.params.get("max_n", 6))
     for s in body_sentences(doc):
+        possible = _repeat_sizes(s.text)
+        sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
+        if not sizes:
+            continue
         toks = _tokens(s.text)
-        i = 0
-        while i < len(toks):
-            for n in range(max_n, min_n - 1, -1):
-                if (i + 2 * n <= len(toks) and all(toks[i + k][0] == toks[i + n + k][0] for k in range(n))
-                        and _joined(s.text, toks, i, i + 2 * n - 1)):
-                    start, end = s.start + toks[i + n][1], s.start + toks[i + 2 * n - 1][2]
-                    phrase = s.text[toks[i][1]:toks[i + n - 1][2]]
-                    yield Hit(start, end, f"'{phrase}' repeated immediately", suggestion="remove the repeat")
-                    i += 2 * n - 1
-                    break
-            i += 1
+        words_only = [t[0] for t in toks]
+        taken: set[int] = set()
+        for n in sizes:
+            for i, reps in _repeats(words_only, n):
+                if reps != 2 or i in taken or not _joined(s.text, toks, i, i + 2 * n - 1):
+                    continue  # three or more repeats are MT703's
+                taken.update(range(i, i + 2 * n))
+                phrase = s.text[toks[i][1]:toks[i + n - 1][2]]
+                yield Hit(s.start + toks[i + n][1], s.start + toks[i + 2 * n - 1][2], f"'{phrase}' repeated immediately",
+                          suggestion="remove the repeat")
 
 
 @rule("MT703", "looping-output", "Fluency/Grammar", "critical")
@@ -77,28 +124,27 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     punctuated_repeats = int(ctx.params.get("min_repeats_punctuated", 5))
     min_tokens, max_ratio = int(ctx.params.get("min_tokens", 20)), float(ctx.params.get("max_distinct_ratio", 0.3))
     for s in body_sentences(doc):
-        toks = _tokens(s.text)
-        words_only = [t[0] for t in toks]
-        found = _loop(words_only, min_repeats, max_n)
+        words_only = _lower_words(s.text)
+        possible = _repeat_sizes(s.text)
+        found = _loop(words_only, min_repeats, [n for n in range(1, max_n + 1) if n in possible]) if possible else None
         if found is not None:
+            toks = _tokens(s.text)
             i, n, reps = found
             last = i + n * reps - 1
             if reps >= punctuated_repeats or _joined(s.text, toks, i, last):
                 yield Hit(s.start + toks[i][1], s.start + toks[last][2],
-                          f"'{' '.join(words_only[i:i + n])}' repeated {reps} times in a row (looping output)")
+                          f"'{' '.join(t[0] for t in toks[i:i + n])}' repeated {reps} times in a row (looping output)")
                 continue
-        if len(toks) >= min_tokens and len(set(words_only)) <= max_ratio * len(toks):
-            yield Hit(s.start, s.end, f"{len(set(words_only))} distinct words in {len(toks)}: looping output")
+        distinct = len(set(words_only))
+        if len(words_only) >= min_tokens and distinct <= max_ratio * len(words_only):
+            yield Hit(s.start, s.end, f"{distinct} distinct words in {len(words_only)}: looping output")
 
 
-def _loop(tokens: list[str], min_repeats: int, max_n: int) -> tuple[int, int, int] | None:
-    """(start, n, repeats) of the longest run of an n-gram repeated at least ``min_repeats`` times in a row."""
+def _loop(tokens: list[str], min_repeats: int, sizes: list[int]) -> tuple[int, int, int] | None:
+    """(start, n, repeats) of the longest run of an n-gram (n in ``sizes``) repeated at least ``min_repeats`` times."""
     best: tuple[int, int, int] | None = None
-    for i in range(len(tokens)):
-        for n in range(1, max_n + 1):
-            reps = 1
-            while tokens[i + reps * n:i + (reps + 1) * n] == tokens[i:i + n] and i + (reps + 1) * n <= len(tokens):
-                reps += 1
+    for n in sizes:
+        for i, reps in _repeats(tokens, n):
             if reps >= min_repeats and (best is None or reps * n > best[1] * best[2]):
                 best = (i, n, reps)
     return best
@@ -114,9 +160,10 @@ def duplicate_sentence(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_words = int(ctx.params.get("min_words", 6))
     seen: dict[str, int] = {}
     for s in body_sentences(doc):
-        key = _NORMALISE.sub(" ", s.text.lower()).strip()
-        if len(key.split()) < min_words:
+        tokens = _lower_words(s.text)
+        if len(tokens) < min_words:
             continue
+        key = " ".join(tokens)
         if key in seen:
             yield Hit(s.start, s.end, f"duplicate of sentence {seen[key]}", suggestion="remove the duplicate")
         else:

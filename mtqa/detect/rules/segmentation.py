@@ -31,10 +31,10 @@ def orphan_fragment(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     max_words = int(ctx.params["fragment_max_words"])
     allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
     for s in body_sentences(doc):
-        n = len(words(s.text))
-        if n == 0 or n > max_words:
+        if not (_LEADING_PUNCT.match(s.text) or _starts_lower(s.text, allow)):
             continue
-        if _LEADING_PUNCT.match(s.text) or _starts_lower(s.text, allow):
+        n = len(words(s.text))
+        if 0 < n <= max_words:
             yield Hit(s.start, s.end, f"sentence fragment of {n} word{'s' * (n > 1)}: the rest of its sentence is missing",
                       suggestion="join it to its sentence or remove it")
 
@@ -63,7 +63,7 @@ def lowercase_start(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
     max_fragment = int(ctx.params["fragment_max_words"])
     for s in body_sentences(doc):
-        if len(words(s.text)) > max_fragment and _starts_lower(s.text, allow) and not _LEADING_PUNCT.match(s.text):
+        if _starts_lower(s.text, allow) and not _LEADING_PUNCT.match(s.text) and len(words(s.text)) > max_fragment:
             end = s.start + len(s.text.split(maxsplit=1)[0])
             yield Hit(s.start, end, "sentence starts in lower case: its beginning is probably missing",
                       suggestion="restore the missing start of the sentence")
@@ -80,8 +80,9 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     min_words, min_alone = int(ctx.params.get("min_words", 6)), int(ctx.params.get("min_words_alone", 15))
     for s in body_sentences(doc):
-        n = len(words(s.text))
-        if s.last_in_paragraph and n >= (min_words if not s.first_in_paragraph else min_alone) and not ends_sentence(s.text) and s.text.rstrip()[-1] not in ":;":
+        if not s.last_in_paragraph or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
+            continue
+        if len(words(s.text)) >= (min_alone if s.first_in_paragraph else min_words):
             end = s.end
             yield Hit(max(s.start, end - 1), end, "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
 

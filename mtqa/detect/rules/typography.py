@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.types import Document
 
-_FRENCH_SPACING = re.compile(r"(?<=[^\W_])[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»])")
+_FRENCH_SPACING = re.compile(r"[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»])")
 _GUILLEMETS = re.compile(r"[«»‹›]")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦ž]?|Â[\u00a0-\u00bf]|\ufffd|Ð[\u0080-\u00bf]{1}|Ã©|Ã¨")
-_DETOKENISED = re.compile(r"(?<=[^\W_]) +(?=[,.)](?:\s|$))|(?<=\() +(?=\w)|(?<=\w) (?=n't\b)|(?<=[^\W_]) (?='(?:s|re|ve|ll|d|m)\b)")
+# Anchored on the space (fast to scan for); the character before is checked in code.
+_DETOKENISED = re.compile(r" +(?=[,.)](?:\s|$))| (?=n't\b)| (?='(?:s|re|ve|ll|d|m)\b)")
+_OPEN_PAREN_SPACE = re.compile(r"\( +(?=\w)")
+_BRACKETS = re.compile(r"[()\[\]]")
 _FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 _PAIRS = {")": "(", "]": "["}
 
@@ -24,7 +27,10 @@ def french_spacing(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: a sure trace of text translated from French without copy-editing.
     Example: "What were the spinoffs of Helsinki ?"
     """
-    for m in _FRENCH_SPACING.finditer(doc.text):
+    text = doc.text
+    for m in _FRENCH_SPACING.finditer(text):
+        if m.start() == 0 or not text[m.start() - 1].isalnum():
+            continue
         mark = m.group().strip()
         yield Hit(m.start(), m.end(), f"space before '{mark}' (French typography)", suggestion=mark)
 
@@ -62,7 +68,8 @@ def unbalanced_brackets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     for p in doc.paragraphs:
         stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(p.text):
+        for m in _BRACKETS.finditer(p.text):
+            ch, i = m.group(), m.start()
             if ch in "([":
                 stack.append((ch, i))
             elif ch in ")]":
@@ -100,8 +107,11 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: MT pipelines that forget to detokenise leave spaces around punctuation.
     Example: "The president , who arrived on Monday , said ."
     """
-    for m in _DETOKENISED.finditer(doc.text):
-        yield Hit(m.start(), m.end(), "space around punctuation left by a tokeniser", suggestion="")
+    text = doc.text
+    spans = [m.span() for m in _DETOKENISED.finditer(text) if m.start() > 0 and (text[m.start() - 1].isalnum())]
+    spans += [(m.start() + 1, m.end()) for m in _OPEN_PAREN_SPACE.finditer(text)]
+    for start, end in sorted(spans):
+        yield Hit(start, end, "space around punctuation left by a tokeniser", suggestion="")
 
 
 @rule("MT607", "fullwidth-punctuation", "Locale convention", "minor")

@@ -1,0 +1,40 @@
+"""Build benchmark corpora from the real sentences in ../shared/eval-data (not shipped)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    csv.field_size_limit(sys.maxsize)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def real_sentences(limit: int | None = None, eval_dir: Path = EVAL) -> list[str]:
+    """Distinct English MT and reference segments from MQM, MLQE-PE and DEMETR, in a fixed order."""
+    seen: dict[str, None] = {}
+    sources = [
+        (eval_dir / "mqm_zhen" / "mqm_zhen_newstest2021.tsv", "target"),
+        (eval_dir / "mqm_zhen" / "mqm_zhen_ted2021.tsv", "target"),
+        (eval_dir / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz", "target"),
+        (eval_dir / "demetr" / "demetr_base.tsv", "mt_sent"),
+        (eval_dir / "demetr" / "demetr_base.tsv", "eng_sent"),
+        *[(p, "mt") for p in sorted((eval_dir / "mlqe_pe").glob("mlqepe_*.tsv*"))],
+        (eval_dir / "mqm_zhen" / "mqm_zhen_generalMT2022_segscores.tsv.gz", "target"),
+    ]
+    for path, column in sources:
+        for row in _rows(path):
+            text = (row.get(column) or "").strip()
+            if text:
+                seen.setdefault(text, None)
+            if limit and len(seen) >= limit:
+                return list(seen)
+    return list(seen)

@@ -1,0 +1,63 @@
+"""Heuristic pass (everything but the LM) in sentences per second on one core.
+
+    python bench/heuristics.py [--sentences 20000] [--per-article 20]
+
+Sentences from ../shared/eval-data are grouped into articles of ``--per-article``
+segments (one paragraph each), then segmented and run through every rule.
+Reports sentences/s (segmenter's count) and peak RSS. Results go in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import real_sentences  # noqa: E402
+from mtqa.config import Settings  # noqa: E402
+from mtqa.pipeline import Pipeline  # noqa: E402
+from mtqa.types import Article  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sentences", type=int, default=20000)
+    ap.add_argument("--per-article", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs; best and median are reported")
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    segs = real_sentences(args.sentences)
+    articles = [Article(id=f"a{i}", text="\n\n".join(segs[i:i + args.per_article]), path="bench")
+                for i in range(0, len(segs), args.per_article)]
+    pipeline = Pipeline(Settings(fluency=False))
+    pipeline.run_chunk(articles[:5])  # warm caches (lexicons, langdetect profiles)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        cProfile.runctx("list(pipeline.run(articles))", globals(), {"pipeline": pipeline, "articles": articles}, "/tmp/mtqa.prof")
+        pstats.Stats("/tmp/mtqa.prof").sort_stats("tottime").print_stats(30)
+        return
+    walls, cpus = [], []
+    for _ in range(args.repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        results = list(pipeline.run(articles))
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    n_sent = sum(len(r.doc.sentences) for r in results if r.doc)
+    n_find = sum(len(r.findings) for r in results)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    walls.sort()
+    cpus.sort()
+    print(f"segments={len(segs)} articles={len(articles)} sentences={n_sent} findings={n_find} runs={args.repeat}")
+    print(f"sentences/s wall: best {n_sent / walls[0]:,.0f}  median {n_sent / walls[len(walls) // 2]:,.0f}")
+    print(f"sentences/s CPU:  best {n_sent / cpus[0]:,.0f}  median {n_sent / cpus[len(cpus) // 2]:,.0f}")
+    print(f"peak RSS={rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtqa.config import Settings
+from mtqa.detect import detect, select_rules
+from mtqa.segment import segment
+from mtqa.types import Article, Finding
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "trump-putin-invitation.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_rules(text: str, select: str | list[str] = "MT", source_lang: str | None = None, title: str | None = None) -> list[Finding]:
+    """Findings of the selected rules on one article."""
+    codes = [select] if isinstance(select, str) else select
+    article = Article(id="t", text=text, path="t.txt", title=title, source_lang=source_lang)
+    return detect(segment(article), select_rules(codes))
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(fluency=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "shared_data" in item.keywords and not SHARED.exists():
+            item.add_marker(pytest.mark.skip(reason="../shared is not present"))

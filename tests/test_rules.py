@@ -1,0 +1,93 @@
+"""Every rule: a true positive (with the exact span) and a clean negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.detect import all_rules, get_rule
+from mtqa.types import Severity
+from tests.conftest import run_rules
+
+# code, text that must be flagged, the flagged span, clean text that must not be flagged
+CASES = [
+    ("MT101", "It was a historic deal. [19659007] Russia denies it.", "[19659007]", "It was deal number [12] in the list."),
+    ("MT101", "Written by {{ author_name }} for the site.", "{{ author_name }}", "The set {1, 2} is small."),
+    ("MT102", "The talks ended.\n\nSource link", "Source link", "The source of the leak is unknown.\n\nRead more about it in our report on Monday."),
+    ("MT102", "The talks ended.\n\nRead more", "Read more", "The talks ended.\n\nMore talks are planned."),
+    ("MT103", "Text.\n\n  US President Donald Trump and Russian President Vladimir Putin shake hands in Helsinki, Finland, July 16, 2018\n\nMore text.",
+     "US President Donald Trump and Russian President Vladimir Putin shake hands in Helsinki, Finland, July 16, 2018",
+     "The leaders met in Helsinki on July 16, 2018.\n\nThey shook hands."),
+    ("MT104", "Text here.\n\n  • What were the spinoffs of Helsinki?\n\nMore.", "• What were the spinoffs of Helsinki?", "He asked: what were the results? Nobody knew."),
+    ("MT104", "Text.\n\nRead also: Five things to know about the summit\n\nMore.", "Read also: Five things to know about the summit", "Read the report: it is long."),
+    ("MT105", "Prices rose &amp; fell.<br>", "&amp;", "Prices rose and fell by 5 < 6 units."),
+    ("MT106", "More information athttps://example.org/page today.", "https://example.org/page", "More information at https://example.org/page today."),
+    ("MT201", "The deal was signed.\n\nmillion. Bolton went to Moscow.", "million.", "The deal was signed.\n\nIt cost a million. Bolton went to Moscow."),
+    ("MT202", "The talks failed.\n\n. They should meet in Paris next month.", ".", "The talks failed... They should meet in Paris next month."),
+    ("MT203", "Intro.\n\nmet several times on the sidelines of international meetings but held one summit.", "met",
+     "Intro.\n\niPhone sales rose sharply in the third quarter of the year."),
+    ("MT204", "Intro.\n\nThey met several times on the sidelines of international meetings. Then they held one summit in Helsinki in July",
+     "y", "Intro.\n\nThey met several times. Then they held one summit in Helsinki in July."),
+    ("MT205", "Intro.\n\nRussia denies the allegations that it violated the", "the", "Intro.\n\nRussia denies the allegations that it violated the treaty."),
+    ("MT301", "Trump questioned claims that Russia had been ingested in the 2016 elections.", "ingested",
+     "The dog had ingested in the afternoon a large amount of poison."),
+    ("MT301", "This prompted him to admit that he had been deceived.", "deceived", "He had been deceived by his business partner."),
+    ("MT302", "This prompted Mr. Trump to rarely confess that he was wrong.", "rarely confess", "He rarely admits mistakes."),
+    ("MT302", "He has lived in Paris since three years.", "since three years", "He has lived in Paris since 2019."),
+    ("MT401", "Mr. Putin came. Mr. Lavrov came. Mr Trump left.", "Mr", "Mr. Putin came. Mr. Trump left."),
+    ("MT402", "The colour of the flag. The neighbour's flag. The color of the sky.", "color", "The color of the flag. The color of the sky."),
+    ("MT403", '“We will go,” he said. “Now,” she said. "Fine," he said.', '"', '“We will go,” he said. “Now,” she said.'),
+    ("MT404", "The budget was 3,5 million euros.", "3,5", "The budget was 3,500 euros, or 3.5 million yen."),
+    ("MT404", "Some 10 000 people marched.", "10 000", "Flight 10 landed at 10:00 with 200 people."),
+    ("MT501", "The minister spoke. Le président a refusé de commenter la décision du tribunal.",
+     "Le président a refusé de commenter la décision du tribunal.", "The minister spoke. The president refused to comment on the decision of the court."),
+    ("MT502", "The 赣南 region grew more fruit.", "赣南", "The Gannan region grew more fruit (20 °C, µg, π)."),
+    ("MT601", "What were the results ?", " ?", "What were the results? Time: 10:30."),
+    ("MT602", "He called it « a historic step ».", "«", "He called it “a historic step”."),
+    ("MT603", "The  government said so.", "  ", "The government said so.  Then it left."),
+    ("MT604", "The treaty (signed in 1987 was abandoned.", "(", "The treaty (signed in 1987) was abandoned. Options: a) go, b) stay."),
+    ("MT605", "The governmentâ€™s plan for the cafÃ© failed.", "â€™", "The government’s plan for the café failed."),
+    ("MT606", "The president , who arrived on Monday , left .", " ", "The president, who arrived on Monday, left."),
+    ("MT607", "The company said，it would grow。", "，", "The company said, “it would grow”."),
+    ("MT701", "He said that the the plan failed.", "the the", "He said that that plan had had no chance."),
+    ("MT702", "The talks will resume next week will resume next week.", "will resume next week", "The big data, big data education and more."),
+    ("MT703", "And the the the the the people said so.", "the the the the the", "It sounds like ding, ding, ding."),
+    ("MT704", "The summit will take place in Paris next month. Other text. The summit will take place in Paris next month.",
+     "The summit will take place in Paris next month.", "The summit will take place in Paris next month. The summit was planned."),
+    ("MT801", "After this meeting The White House declared that it was over.", "The", "He read it in The New York Times and left."),
+]
+
+
+@pytest.mark.parametrize(("code", "positive", "span", "negative"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: str, negative: str) -> None:
+    hits = run_rules(positive, code)
+    assert hits, f"{code} missed: {positive!r}"
+    assert span in [h.text for h in hits], f"{code} flagged {[h.text for h in hits]}, expected {span!r}"
+    for h in hits:
+        assert positive[h.start:h.end] == h.text
+        assert h.code == code
+    assert run_rules(negative, code) == [], f"{code} false alarm on {negative!r}"
+
+
+def test_every_rule_has_a_case() -> None:
+    tested = {c[0] for c in CASES}
+    assert {r.code for r in all_rules()} <= tested
+
+
+def test_rules_have_docs_and_valid_metadata() -> None:
+    for r in all_rules():
+        assert r.doc and "Example" in r.doc, r.code
+        assert r.name == r.name.lower() and " " not in r.name
+        assert isinstance(r.severity, Severity)
+
+
+def test_scoped_lexicon_entries_need_the_source_language() -> None:
+    text = "The company actually employs 500 people."
+    assert run_rules(text, "MT301") == []
+    hits = run_rules(text, "MT301", source_lang="fr")
+    assert [h.text for h in hits] == ["actually"]
+    assert hits[0].severity is Severity.MINOR
+
+
+def test_get_rule_by_name_and_code() -> None:
+    assert get_rule("false-friend").code == "MT301"
+    assert get_rule("mt101").name == "placeholder-token"
