@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--debug", action="store_true", help="show tracebacks")
 
     ru = sub.add_parser("rules", help="list the rules")
-    ru.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    ru.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text")
     ex = sub.add_parser("explain", help="explain one rule")
     ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
     return parser
@@ -108,9 +108,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(json.dumps([{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
                            "summary": r.summary} for r in rules], indent=2))
         return 0
+    if args.format == "markdown":
+        print(rules_markdown(rules))
+        return 0
     for r in rules:
         print(f"{r.code}  {r.name:<28} {r.severity.value:<8} {r.category:<26} {r.summary}")
     return 0
+
+
+def rules_markdown(rules: Sequence) -> str:  # type: ignore[type-arg]
+    """The rules table of the README."""
+    rows = ["| code | name | default severity | category | what it catches |", "|---|---|---|---|---|"]
+    rows += [f"| `{r.code}` | `{r.name}` | {r.severity.value} | {r.category} | {r.summary} |" for r in rules]
+    return "\n".join(rows)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -38,7 +38,7 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
         lines.append(f"  fluency:  off ({fl.get('reason')})")
     ref = summary.get("reference")
     if ref:
-        lines.append(f"  reference ({ref['articles']} article(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
+        lines.append(f"  reference ({ref['segments']} segment(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
     for w in worst or []:
         lines.append(f"  worst:    [{w['article_id']}] {w['text'][:90]}")
     for e in summary["errors"][:5]:
@@ -52,5 +52,5 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
     return "\n".join(lines)
 
 
-def print_error(message: str, stream: TextIO = sys.stderr) -> None:
-    print(f"mtqa: {message}", file=stream)
+def print_error(message: str, stream: TextIO | None = None) -> None:
+    print(f"mtqa: {message}", file=stream or sys.stderr)

@@ -1,0 +1,166 @@
+"""The command line as CI and users run it: exit codes, outputs, config, formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mtqa.cli import main
+from tests.conftest import ROOT
+
+SEED = ROOT / "data" / "seed" / "trump-putin-invitation.txt"
+CLEAN = "Title\n\nThe president met his counterpart in Paris on Monday. They discussed trade and security.\n"
+
+
+def score(tmp_path: Path, *args: str) -> int:
+    return main(["score", "--no-fluency", "--out", str(tmp_path / "out"), *args])
+
+
+def test_seed_fails_the_default_gate_and_clean_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(tmp_path, str(SEED)) == 1
+    assert "FAILED" in capsys.readouterr().out
+    clean = tmp_path / "clean.txt"
+    clean.write_text(CLEAN)
+    assert score(tmp_path, str(clean)) == 0
+
+
+def test_outputs_written_and_loadable(tmp_path: Path) -> None:
+    score(tmp_path, str(SEED))
+    out = tmp_path / "out"
+    articles = pd.read_csv(out / "articles.csv")
+    findings = pd.read_csv(out / "findings.csv")
+    sentences = pd.read_csv(out / "sentences.csv")
+    summary = json.loads((out / "summary.json").read_text())
+    assert articles.loc[0, "status"] == "fail" and articles.loc[0, "findings"] == len(findings)
+    assert {"MT101", "MT301", "MT302"} <= set(findings.code)
+    assert sentences.rank_in_corpus.tolist() == list(range(1, len(sentences) + 1))
+    assert summary["signature"]["string"].startswith("mtqa:")
+    assert summary["gate"]["exit_code"] == 1
+    text = SEED.read_text()
+    for row in findings.itertuples():
+        assert text[row.start:row.end] == str(row.text).lstrip("'") or str(row.text).startswith("'")
+
+
+def test_input_error_exit_3_and_nothing_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "ok", "text": "The president met his counterpart in Paris."}\nbroken\n')
+    assert score(tmp_path, str(corpus)) == 3
+    err = capsys.readouterr().err
+    assert f"{corpus}:2: not valid JSON" in err
+    articles = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert articles.status.tolist() == ["pass", "error"]
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(tmp_path, str(tmp_path / "missing.txt")) == 2
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "c.csv"
+    bad.write_text("id,body\n1,x\n")
+    assert score(tmp_path, str(bad)) == 2
+    assert "no 'text' column" in capsys.readouterr().err
+    assert score(tmp_path, "--select", "XX9", str(SEED)) == 2
+
+
+def test_csv_formula_injection_neutralised(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "=HYPERLINK(\"http://x\")", "text": "=1+1 is a formula. [19659007] Then text."}) + "\n")
+    score(tmp_path, str(corpus))
+    with open(tmp_path / "out" / "articles.csv", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["article_id"].startswith("'=")
+    with open(tmp_path / "out" / "sentences.csv", newline="") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh)]
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+
+
+def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
+    assert score(tmp_path, "--select", "MT6", str(SEED)) == 0  # the seed has no typography problem
+    assert score(tmp_path, "--ignore", "MT", str(SEED)) == 0
+    assert score(tmp_path, "--fail-on", "never", str(SEED)) == 0
+    assert score(tmp_path, "--fail-on", "critical", str(SEED)) == 0
+    assert score(tmp_path, "--max-failing-articles", "100%", str(SEED)) == 0
+
+
+def test_config_file_and_flags_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.mtqa]\nfail-on = "never"\n[tool.mtqa.severity]\nMT101 = "critical"\n')
+    monkeypatch.chdir(tmp_path)
+    assert score(tmp_path, str(SEED)) == 0
+    findings = pd.read_csv(tmp_path / "out" / "findings.csv")
+    assert findings[findings.code == "MT101"].severity.tolist() == ["critical"]
+    assert score(tmp_path, "--fail-on", "major", str(SEED)) == 1
+    (tmp_path / "mtqa.toml").write_text('fail-on = "sometimes"\n')
+    assert score(tmp_path, str(SEED)) == 2
+
+
+def test_per_path_ignores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mtqa.toml").write_text('[per-path-ignores]\n"*legacy*" = ["MT"]\n')
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "seed.txt").write_text(SEED.read_text())
+    monkeypatch.chdir(tmp_path)
+    assert score(tmp_path, "legacy") == 0
+
+
+def test_json_and_jsonl_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    score(tmp_path, "-f", "json", str(SEED))
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["articles"]["fail"] == 1
+    score(tmp_path, "-f", "jsonl", str(SEED))
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert lines and all({"code", "start", "end", "severity"} <= set(x) for x in lines)
+
+
+def test_quiet_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(tmp_path, "-q", str(SEED)) == 1
+    assert capsys.readouterr().out == ""
+
+
+def test_results_do_not_change_between_runs(tmp_path: Path) -> None:
+    score(tmp_path, str(ROOT / "data"))
+    first = (tmp_path / "out" / "findings.csv").read_text()
+    score(tmp_path, str(ROOT / "data"))
+    assert (tmp_path / "out" / "findings.csv").read_text() == first
+
+
+def test_references_add_sacrebleu_scores(tmp_path: Path) -> None:
+    score(tmp_path, str(ROOT / "data" / "mqm-newstest2021-zhen.jsonl"))
+    articles = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert articles[["bleu", "chrf", "ter"]].notna().all().all()
+    ref = json.loads((tmp_path / "out" / "summary.json").read_text())["reference"]
+    assert ref["bleu_signature"].startswith("nrefs:1")
+
+
+def test_stdin_and_no_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-write", "-"],
+                          input="Title\n\nmillion. The deal was signed.\n", capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "\033[" not in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-write", str(tmp_path / "nope")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "-f", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert any(r["code"] == "MT301" for r in rules)
+    assert main(["explain", "MT301"]) == 0
+    assert "déçu" in capsys.readouterr().out
+    assert main(["explain", "MT999"]) == 2
+
+
+def test_readme_rules_table_is_current() -> None:
+    from mtqa.cli import rules_markdown
+    from mtqa.detect import all_rules
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("<!-- rules:start -->")[1].split("<!-- rules:end -->")[0].strip()
+    assert table == rules_markdown(all_rules()), "README rules table is stale: paste `mtqa rules -f markdown`"
