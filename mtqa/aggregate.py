@@ -26,8 +26,8 @@ SENTENCE_COLUMNS = [
     "worst_severity", "penalty",
 ]
 FINDING_COLUMNS = [
-    "article_id", "sentence", "start", "end", "text", "code", "name", "category", "severity",
-    "message", "suggestion", "confidence",
+    "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
+    "code", "name", "category", "severity", "message", "suggestion", "confidence",
 ]
 
 
@@ -58,6 +58,8 @@ class Collector:
             "penalty_per_100_words": r.penalty, "quality": r.quality,
             "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())),
         }
+        if r.doc is not None and r.doc.fluency:
+            row.update(_article_fluency(r.doc))
         if a.source_lang:
             row["source_lang"] = a.source_lang
         if r.reference:
@@ -70,22 +72,35 @@ class Collector:
             self.errors.append({"article_id": a.id, "path": a.path, "line": a.line, "reason": r.reason})
             return
         self._add_sentences(r)
-        self.findings.extend(f.as_row() for f in r.findings)
+        lines = LineIndex(a.text)
+        for f in r.findings:
+            row = f.as_row()
+            row["line"], row["column"] = lines.position(f.start)
+            row["end_line"], row["end_column"] = lines.position(f.end)
+            self.findings.append(row)
 
     def _add_sentences(self, r: ArticleResult) -> None:
         assert r.doc is not None
         per_sentence: dict[int | None, list] = {}
         for f in r.findings:
             per_sentence.setdefault(f.sentence, []).append(f)
-        for s in r.doc.sentences:
+        fluency = r.doc.fluency or [None] * len(r.doc.sentences)
+        for s, fl in zip(r.doc.sentences, fluency):
             found = per_sentence.get(s.index, [])
             worst = q.worst_severity(found)
-            self.sentences.append({
+            row = {
                 "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
                 "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
                 "codes": ";".join(sorted({f.code for f in found})),
                 "worst_severity": worst.value if worst else "", "penalty": q.penalty(found),
-            })
+            }
+            if fl is not None:
+                ww = fl.worst_word
+                row.update({"fluency": fl.fluency, "slor": fl.slor, "mean_logprob": fl.mean_logprob, "lm_tokens": fl.tokens,
+                            "worst_word": ww.text if ww else None, "worst_word_start": s.start + ww.start if ww else None,
+                            "worst_word_bits": round(ww.surprisal, 2) if ww else None,
+                            "worst_word_excess": ww.excess if ww else None})
+            self.sentences.append(row)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """``articles``, ``sentences`` and ``findings`` tables, sentences ranked worst-first."""
@@ -112,6 +127,29 @@ class Collector:
             "quality": _distribution(quality),
             "errors": self.errors,
         }
+
+
+class LineIndex:
+    """1-based line and column of character offsets in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        from bisect import bisect_right
+
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _article_fluency(doc: Any) -> dict[str, Any]:
+    """Per-article fluency statistics: mean, minimum, 10th percentile, and the least fluent sentence."""
+    pairs = [(f.fluency, s.text) for s, f in zip(doc.sentences, doc.fluency) if f is not None and f.fluency is not None]
+    if not pairs:
+        return {}
+    values = pd.Series([v for v, _ in pairs])
+    return {"fluency_mean": round(float(values.mean()), 2), "fluency_min": round(float(values.min()), 2),
+            "fluency_p10": round(float(values.quantile(0.1)), 2), "least_fluent_sentence": min(pairs)[1]}
 
 
 def rank_sentences(sentences: pd.DataFrame) -> pd.DataFrame:

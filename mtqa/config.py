@@ -3,7 +3,7 @@
 Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
 overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 ``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
-``fluency``, ``model``, ``device``, ``batch-size``, ``out``.
+``fluency``, ``model``, ``device``, ``batch-size``, ``quantize``, ``out``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Settings:
     model: str = "smollm2"
     device: str = "auto"
     batch_size: int = 16
+    quantize: str | None = None
     out: str = "reports"
     source: str | None = None  # the config file these settings came from
 
@@ -130,6 +131,10 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
+    if name == "quantize":
+        if value not in ("int8", "none"):
+            raise bad("int8 | none")
+        return None if value == "none" else value
     if name == "device":
         if value not in ("auto", "cpu", "cuda") and not str(value).startswith("cuda:"):
             raise bad("auto | cpu | cuda")

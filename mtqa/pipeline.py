@@ -21,7 +21,7 @@ from mtqa.segment import segment
 from mtqa.types import Article, Document, Finding
 
 if TYPE_CHECKING:
-    from mtqa.score.fluency import FluencyScorer, SentenceFluency
+    from mtqa.score.fluency import FluencyScorer
 
 CHUNK = 256
 
@@ -31,7 +31,6 @@ class ArticleResult:
     article: Article
     doc: Document | None = None
     findings: list[Finding] = field(default_factory=list)
-    fluency: list[SentenceFluency] | None = None
     words: int = 0
     quality: float | None = None
     penalty: float | None = None
@@ -56,15 +55,16 @@ class Pipeline:
             yield from self.run_chunk(chunk)
 
     def run_chunk(self, chunk: Sequence[Article]) -> list[ArticleResult]:
-        results = [self._detect(a) for a in chunk]
+        """Segment every article, score all their sentences with the LM in one go, then detect and score."""
+        results = [self._segment(a) for a in chunk]
+        docs = [r.doc for r in results if r.doc is not None]
         if self.fluency is not None:
-            scored = [r for r in results if r.doc is not None]
-            sentences = [s.text for r in scored for s in r.doc.sentences]  # type: ignore[union-attr]
-            flat = iter(self.fluency.score(sentences))
-            for r in scored:
-                r.fluency = [next(flat) for _ in r.doc.sentences]  # type: ignore[union-attr]
+            flat = iter(self.fluency.score([s.text for d in docs for s in d.sentences]))
+            for d in docs:
+                d.fluency = [next(flat) for _ in d.sentences]
         for r in results:
             if r.doc is not None:
+                r.findings = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
                 self._finish(r)
         return results
 
@@ -73,19 +73,16 @@ class Pipeline:
         if not extra:
             return self.rules
         if path not in self._per_path:
-            ignored = select_rules(self.settings.select, [*self.settings.ignore, *extra])
-            self._per_path[path] = ignored
+            self._per_path[path] = select_rules(self.settings.select, [*self.settings.ignore, *extra])
         return self._per_path[path]
 
-    def _detect(self, article: Article) -> ArticleResult:
+    def _segment(self, article: Article) -> ArticleResult:
         result = ArticleResult(article)
         if article.error:
             result.reason = article.error
             return result
-        doc = segment(article)
-        result.doc = doc
+        result.doc = segment(article)
         result.words = len(words(article.text))
-        result.findings = detect(doc, self._rules_for(article.path), self.settings.severity)
         return result
 
     def _finish(self, r: ArticleResult) -> None:

@@ -63,6 +63,8 @@ class Document:
     article: Article
     paragraphs: list[Paragraph]
     sentences: list[Sentence]
+    #: per-sentence language-model scores (``SentenceFluency``), when the fluency model ran
+    fluency: list[Any] | None = None
 
     @property
     def text(self) -> str:

@@ -1,4 +1,4 @@
-"""Formats printed on stdout (``-f/--format``): text, json (summary), jsonl (findings)."""
+"""Formats printed on stdout (``-f/--format``): text, json (summary), jsonl (findings), sarif, junit, github."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from mtqa.report.machine import github, junit, sarif
 from mtqa.report.terminal import render_summary
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ def _jsonl(run: RunResult, colour: bool) -> str:
     return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in findings.to_dict("records"))
 
 
-RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {"text": _text, "json": _json, "jsonl": _jsonl}
+RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
+    "text": _text, "json": _json, "jsonl": _jsonl, "sarif": sarif, "junit": junit, "github": github,
+}
 NAMES = tuple(RENDERERS)
 
 

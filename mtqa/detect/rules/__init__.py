@@ -2,6 +2,7 @@
 
 from mtqa.detect.rules import (  # noqa: F401
     consistency,
+    fluency,
     grammar,
     language,
     lexical,

@@ -1,0 +1,157 @@
+"""Fluency scorer mechanics on a tiny GPT-2 built here (fast), and the model-loading paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from mtqa.config import Settings  # noqa: E402
+from mtqa.errors import ModelError  # noqa: E402
+from mtqa.pipeline import Pipeline  # noqa: E402
+from mtqa.score import fluency as fl  # noqa: E402
+from mtqa.score import lm as lm_mod  # noqa: E402
+from mtqa.types import Article  # noqa: E402
+
+CORPUS = [
+    "the president met the minister in paris on monday .",
+    "the minister said the talks were useful .",
+    "russia had interfered in the elections , officials said .",
+    "the talks will resume next week in paris .",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1-layer GPT-2 with a word-level tokenizer, saved as safetensors."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    vocab = {"<s>": 0, "<pad>": 1, "<unk>": 2}
+    for sentence in CORPUS:
+        for w in sentence.split():
+            vocab.setdefault(w, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="<s>", pad_token="<pad>", unk_token="<unk>")
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_positions=64, n_embd=32, n_layer=1, n_head=2))
+    folder = tmp_path_factory.mktemp("tiny-gpt2")
+    model.save_pretrained(folder, safe_serialization=True)
+    hf_tok.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture
+def tiny(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> lm_mod.LoadedModel:
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path / "cache"))
+    return lm_mod.load_model(str(tiny_model_dir), device="cpu")
+
+
+def plain_logprobs(lm: lm_mod.LoadedModel, text: str) -> list[float]:
+    """Reference: one sentence, the whole model, full logits."""
+    ids = [lm.doc_start_id, *lm.tokenizer(text, add_special_tokens=False)["input_ids"]]
+    with torch.inference_mode():
+        logits = lm.model(torch.tensor([ids])).logits[0]
+    lp = torch.log_softmax(logits.float(), dim=-1)
+    return [float(lp[i, ids[i + 1]]) for i in range(len(ids) - 1)]
+
+
+def test_batched_padded_chunked_scores_equal_plain_scores(tiny: lm_mod.LoadedModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fl, "HEAD_CHUNK", 3)  # force several LM-head chunks
+    texts = [CORPUS[0], "paris .", CORPUS[2], "the talks"]
+    batched = fl.token_logprobs(tiny, texts)
+    for text, toks in zip(texts, batched):
+        assert [round(lp, 4) for _, _, lp in toks] == pytest.approx([round(x, 4) for x in plain_logprobs(tiny, text)], abs=1e-4)
+        for a, b, _ in toks:
+            assert text[a:b].strip()
+
+
+def test_words_get_their_tokens_and_scores_are_consistent(tiny: lm_mod.LoadedModel) -> None:
+    scorer = fl.FluencyScorer(tiny, batch_size=2, use_cache=False)
+    [res] = scorer.score([CORPUS[2]])
+    assert [w.text for w in res.words] == ["russia", "had", "interfered", "in", "the", "elections", "officials", "said"]
+    assert res.logprob == pytest.approx(sum(plain_logprobs(tiny, CORPUS[2])), abs=1e-3)
+    assert res.tokens == len(CORPUS[2].split())
+    assert res.fluency is None  # the tiny model has no calibration
+
+
+def test_duplicates_scored_once_and_cache_reused(tiny: lm_mod.LoadedModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = fl.token_logprobs
+
+    def counting(lm, texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return real(lm, texts)
+
+    monkeypatch.setattr(fl, "token_logprobs", counting)
+    scorer = fl.FluencyScorer(tiny, batch_size=8)
+    first = scorer.score([CORPUS[0], CORPUS[1], CORPUS[0], ""])
+    assert sum(calls) == 2 and first[3] is None
+    again = fl.FluencyScorer(tiny, batch_size=8).score([CORPUS[1], CORPUS[0]])
+    assert sum(calls) == 2, "cached sentences were rescored"
+    assert again[0].logprob == first[1].logprob
+
+
+def test_batches_are_sorted_by_length(tiny: lm_mod.LoadedModel) -> None:
+    scorer = fl.FluencyScorer(tiny, batch_size=2, use_cache=False)
+    batches = list(scorer.batches(["a a a a", "b", "c c", "d d d"]))
+    assert batches == [["b", "c c"], ["d d d", "a a a a"]]
+
+
+def test_pipeline_attaches_scores_and_ranks(tiny: lm_mod.LoadedModel) -> None:
+    from mtqa.aggregate import Collector
+
+    pipe = Pipeline(Settings(), fluency=fl.FluencyScorer(tiny, use_cache=False))
+    result = pipe.run_chunk([Article(id="a", text="\n\n".join(CORPUS), path="a")])[0]
+    assert result.doc is not None and len(result.doc.fluency) == len(result.doc.sentences)
+    c = Collector()
+    c.add(result)
+    sentences = c.frames()["sentences"]
+    assert {"slor", "mean_logprob", "worst_word"} <= set(sentences.columns)
+    assert sentences.rank_in_article.tolist() == list(range(1, len(sentences) + 1))
+
+
+def test_unloadable_model_is_a_model_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path))
+    with pytest.raises(ModelError, match="no such GGUF"):
+        lm_mod.load_model(str(tmp_path / "missing.gguf"), device="cpu")
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    with pytest.raises(ModelError, match="could not be loaded"):
+        lm_mod.load_model(str(empty), device="cpu")
+
+
+def test_cli_model_error_exits_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtqa.cli import main
+
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path))
+    doc = tmp_path / "a.txt"
+    doc.write_text("A sentence.")
+    assert main(["score", "--no-write", "--model", str(tmp_path / "nope.gguf"), str(doc)]) == 3
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_never_trusts_remote_code(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    real = transformers.AutoModelForCausalLM.from_pretrained
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((kwargs.get("trust_remote_code"), kwargs.get("use_safetensors")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path))
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", spy)
+    lm_mod.load_model(str(tiny_model_dir), device="cpu")
+    assert seen == [(False, True)]
+
+
+def test_device_auto_picks_cpu_without_cuda() -> None:
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert lm_mod.resolve_device("auto") == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(ModelError):
+            lm_mod.resolve_device("cuda")

