@@ -6,6 +6,7 @@ the reason, so nothing is silently dropped.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,9 +43,23 @@ class Collector:
     by_rule: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: texts of the worst articles (bounded), for the HTML report's highlighted detail
+    detail_limit: int = 200
+    _worst: list[tuple[int, float, int, str, str]] = field(default_factory=list)
+
+    def worst_texts(self) -> dict[str, str]:
+        return {art_id: text for *_, art_id, text in self._worst}
+
+    def _keep_text(self, r: ArticleResult) -> None:
+        rank = {"error": 0, "fail": 1, "warn": 2, "pass": 3}[r.status]
+        item = (-rank, -(r.quality if r.quality is not None else 0.0), -len(self._worst), r.article.id, r.article.text)
+        heapq.heappush(self._worst, item)
+        if len(self._worst) > self.detail_limit:
+            heapq.heappop(self._worst)  # drop the best-scored article
 
     def add(self, r: ArticleResult) -> None:
         a = r.article
+        self._keep_text(r)
         self.status[r.status] += 1
         sev = Counter(f.severity.value for f in r.findings)
         rules = Counter(f.code for f in r.findings)

@@ -53,9 +53,12 @@ def score(paths: list[str], settings: Settings, *, input_format: str | None = No
     summary["gate"] = decide(dict(collector.status), settings).as_dict()
     summary["signature"] = signature.build(settings, pipeline.rules, fluency.signature() if fluency else None)
     out_dir = Path(settings.out) if write else None
+    result = RunResult(summary, frames, out_dir)
     if out_dir is not None:
-        write_outputs(out_dir, frames, summary)
-    return RunResult(summary, frames, out_dir)
+        from mtqa.report import html
+
+        write_outputs(out_dir, frames, summary, html.render(result, collector.worst_texts()))
+    return result
 
 
 def _progress_bar(enabled: bool) -> Any:

@@ -31,8 +31,8 @@ def safe_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_outputs(out_dir: Path, frames: dict[str, pd.DataFrame], summary: dict[str, Any]) -> list[Path]:
-    """``articles.csv``, ``sentences.csv``, ``findings.csv`` and ``summary.json``; returns the paths."""
+def write_outputs(out_dir: Path, frames: dict[str, pd.DataFrame], summary: dict[str, Any], html: str | None = None) -> list[Path]:
+    """``articles.csv``, ``sentences.csv``, ``findings.csv``, ``summary.json`` and ``report.html``; returns the paths."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -45,4 +45,8 @@ def write_outputs(out_dir: Path, frames: dict[str, pd.DataFrame], summary: dict[
     path = out_dir / "summary.json"
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     written.append(path)
+    if html is not None:
+        path = out_dir / "report.html"
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
     return written
