@@ -81,7 +81,7 @@ def main() -> None:
     t0 = time.perf_counter()
     toks = scorer.token_scores(texts)
     t_fast = time.perf_counter() - t0
-    fast = [sum(lp for _, _, lp in toks[t]) for t in texts]
+    fast = [sum(t[2] for t in toks[x]) for x in texts]
     diff = max(abs(a - b) for a, b in zip(plain, fast))
     print(f"sentences={len(texts)} tokens={n_tokens}")
     print(f"plain loop: {len(texts) / t_plain:.1f} sentences/s  {n_tokens / t_plain:.0f} tokens/s")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.aggregate import Collector
+from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, discover, read_articles
@@ -24,7 +25,8 @@ class RunResult:
 
 
 def score(paths: list[str], settings: Settings, *, input_format: str | None = None, write: bool = True,
-          progress: bool = False, on_error: Any = None) -> RunResult:
+          progress: bool = False, on_error: Any = None, baseline: str | None = None,
+          write_baseline: str | None = None) -> RunResult:
     """Score a corpus; returns the summary (with signature and gate) and the tables."""
     options = IngestOptions(settings.text_column, settings.id_column, input_format, settings.exclude)
     inventory = discover(paths, options)
@@ -33,7 +35,9 @@ def score(paths: list[str], settings: Settings, *, input_format: str | None = No
         from mtqa.score.fluency import load_scorer
 
         fluency = load_scorer(settings, progress=progress)
-    pipeline = Pipeline(settings, fluency)
+    pipeline = Pipeline(settings, fluency, Baseline.load(baseline) if baseline else None)
+    if write_baseline:
+        pipeline.finding_keys = []
     collector = Collector()
     articles = read_articles(inventory, options)
     bar = _progress_bar(progress)
@@ -50,7 +54,12 @@ def score(paths: list[str], settings: Settings, *, input_format: str | None = No
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = pipeline.references.corpus()
     summary["fluency"] = fluency.corpus_summary(frames["sentences"]) if fluency else {"enabled": False, "reason": "--no-fluency"}
+    summary["baseline"] = {"file": baseline, "suppressed": pipeline.baseline.suppressed} if pipeline.baseline else None
     summary["gate"] = decide(dict(collector.status), settings).as_dict()
+    if write_baseline and pipeline.finding_keys is not None:
+        from mtqa import baseline as baseline_file
+
+        baseline_file.write(write_baseline, pipeline.finding_keys)
     summary["signature"] = signature.build(settings, pipeline.rules, fluency.signature() if fluency else None)
     out_dir = Path(settings.out) if write else None
     result = RunResult(summary, frames, out_dir)

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the model runs (default: auto = CUDA when present)")
     sc.add_argument("--batch-size", type=int, help="sentences per model batch (default: 16)")
     sc.add_argument("--quantize", choices=["int8", "none"], help="int8 dynamic quantisation of the model on the CPU (faster, scores differ slightly)")
+    sc.add_argument("--baseline", metavar="FILE", help="accepted findings (from --write-baseline): only new findings count")
+    sc.add_argument("--write-baseline", metavar="FILE", help="write every finding of this run as the accepted baseline")
     sc.add_argument("-q", "--quiet", action="store_true", help="print nothing on stdout; the exit code tells")
     sc.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR environment variable)")
     sc.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -93,7 +95,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print_error(f"{loc}: {result.reason}")
 
     run = score(args.paths, settings, input_format=args.input_format, write=not args.no_write,
-                progress=progress, on_error=on_error)
+                progress=progress, on_error=on_error, baseline=args.baseline, write_baseline=args.write_baseline)
     if not args.quiet:
         text = formats.render(args.format, run, colour=use_colour(sys.stdout, args.no_color))
         if text:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from mtqa.baseline import Baseline, finding_key
 from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
@@ -42,8 +43,10 @@ class ArticleResult:
 class Pipeline:
     """Runs the selected rules (and the fluency scorer, when given) over articles."""
 
-    def __init__(self, settings: Settings, fluency: FluencyScorer | None = None) -> None:
+    def __init__(self, settings: Settings, fluency: FluencyScorer | None = None, baseline: Baseline | None = None) -> None:
         self.settings = settings
+        self.baseline = baseline
+        self.finding_keys: list[str] | None = None  # collected for --write-baseline
         self.rules: list[Rule] = select_rules(settings.select, settings.ignore)
         self.fluency = fluency
         self.references = ReferenceScorer()
@@ -65,6 +68,10 @@ class Pipeline:
         for r in results:
             if r.doc is not None:
                 r.findings = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
+                if self.finding_keys is not None:
+                    self.finding_keys += [finding_key(r.doc, f) for f in r.findings]
+                if self.baseline is not None:
+                    r.findings = self.baseline.filter(r.doc, r.findings)
                 self._finish(r)
         return results
 

@@ -164,3 +164,20 @@ def test_readme_rules_table_is_current() -> None:
     readme = (ROOT / "README.md").read_text()
     table = readme.split("<!-- rules:start -->")[1].split("<!-- rules:end -->")[0].strip()
     assert table == rules_markdown(all_rules()), "README rules table is stale: paste `mtqa rules -f markdown`"
+
+
+def test_baseline_accepts_existing_findings_and_catches_new_ones(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    text = "Title\n\nThe talks ended. [19659007] More talks followed.\n\nRussia had been ingested in the elections."
+    article.write_text(text)
+    base = tmp_path / "baseline.json"
+    assert score(tmp_path, "--write-baseline", str(base), str(article)) == 1
+    assert score(tmp_path, "--baseline", str(base), str(article)) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["baseline"]["suppressed"] >= 2
+    article.write_text("Title\n\nAn unrelated new first paragraph.\n\n" + text.split("\n\n", 1)[1])
+    assert score(tmp_path, "--baseline", str(base), str(article)) == 0, "an unrelated edit invalidated the baseline"
+    article.write_text(text + "\n\nSource link")
+    assert score(tmp_path, "--baseline", str(base), str(article)) == 1, "a new problem was hidden"
+    (tmp_path / "bad.json").write_text("{")
+    assert score(tmp_path, "--baseline", str(tmp_path / "bad.json"), str(article)) == 2

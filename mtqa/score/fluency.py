@@ -8,8 +8,9 @@ For each sentence (conditioned on the model's document-start token) mtqa compute
 * ``fluency``: 0-100, the percentile of the sentence's SLOR among human reference
   sentences of ``../shared/eval-data`` (``mtqa/data/fluency/<model>.json``, made by
   ``bench/calibrate_fluency.py``): 50 = as fluent as the median human sentence;
-* per word: surprisal in bits and its excess over what the word's frequency and
-  position predict (a linear model fitted on the same human references), which the
+* per word: surprisal in bits and its excess over what the word's frequency, its
+  position and the model's uncertainty at that point (the entropy of its prediction)
+  predict (a linear model fitted on the same human references), which the
   ``unexpected-word`` rule turns into findings.
 
 Speed: identical sentences are scored once, sentences are sorted by length into
@@ -35,6 +36,7 @@ from mtqa.score.lm import LoadedModel, cache_root, load_model
 LN2 = math.log(2)
 MAX_TOKENS = 256
 HEAD_CHUNK = 2048
+SCORE_FORMAT = 2  # bump when the cached token tuples change
 
 
 @dataclass
@@ -45,6 +47,7 @@ class WordScore:
     surprisal: float  # bits, under the LM in context
     unigram: float  # bits, -log2 of the word's frequency
     first: bool
+    entropy: float  # bits, of the model's prediction where the word starts
     excess: float | None = None  # surprisal above the calibrated expectation, in residual SDs
 
 
@@ -83,8 +86,8 @@ def percentile(value: float, quantiles: Sequence[float]) -> float:
     return round(float(np.interp(value, quantiles, np.linspace(0, 100, len(quantiles)))), 2)
 
 
-def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
-    """(start, end, log-prob) of every token of every text, one batch, right-padded."""
+def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int, int, float, float]]]:
+    """(start, end, log-prob, entropy in bits) of every token of every text, one batch, right-padded."""
     import torch
 
     enc = lm.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
@@ -106,33 +109,39 @@ def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int
         head = lm.model.get_output_embeddings()
         cap = getattr(lm.model.config, "final_logit_softcapping", None)
         out = torch.empty(len(targets), dtype=torch.float32, device=lm.device)
+        ent = torch.empty(len(targets), dtype=torch.float32, device=lm.device)
         for s in range(0, len(targets), HEAD_CHUNK):
             logits = head(h[s:s + HEAD_CHUNK]).float()
             if cap:
                 logits = torch.tanh(logits / cap) * cap
-            out[s:s + HEAD_CHUNK] = logits.gather(1, targets[s:s + HEAD_CHUNK, None])[:, 0] - torch.logsumexp(logits, dim=-1)
-    flat = out.cpu().tolist()
+            logp = torch.log_softmax(logits, dim=-1)
+            out[s:s + HEAD_CHUNK] = logp.gather(1, targets[s:s + HEAD_CHUNK, None])[:, 0]
+            ent[s:s + HEAD_CHUNK] = -(logp.exp() * logp).sum(dim=-1) / LN2
+    flat, flat_ent = out.cpu().tolist(), ent.cpu().tolist()
     result, pos = [], 0
     for r, offsets in zip(rows, enc["offset_mapping"]):
         n = len(r) - 1
-        result.append([(int(a), int(b), lp) for (a, b), lp in zip(offsets, flat[pos:pos + n])])
+        result.append([(int(a), int(b), lp, round(e, 4)) for (a, b), lp, e in zip(offsets, flat[pos:pos + n], flat_ent[pos:pos + n])])
         pos += n
     return result
 
 
-def build(text: str, toks: list[tuple[int, int, float]], calib: dict[str, Any] | None) -> SentenceFluency:
+def build(text: str, toks: list[tuple[int, int, float, float]], calib: dict[str, Any] | None) -> SentenceFluency:
     """Sentence and word scores from token log-probs (cheap; runs on cached tokens too)."""
     spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
     starts = [a for a, _ in spans]
     word_lp = [0.0] * len(spans)
-    for a, b, lp in toks:
+    word_ent: list[float | None] = [None] * len(spans)
+    for a, b, lp, ent in toks:
         core = a + (len(text[a:b]) - len(text[a:b].lstrip()))
         i = bisect_right(starts, core) - 1
         if i >= 0 and core < spans[i][1]:
             word_lp[i] += lp
-    words = [WordScore(a, b, text[a:b], -lp / LN2, unigram_bits(text[a:b]), i == 0)
-             for i, ((a, b), lp) in enumerate(zip(spans, word_lp))]
-    total = sum(lp for _, _, lp in toks)
+            if word_ent[i] is None:
+                word_ent[i] = ent
+    words = [WordScore(a, b, text[a:b], -lp / LN2, unigram_bits(text[a:b]), i == 0, ent or 0.0)
+             for i, ((a, b), lp, ent) in enumerate(zip(spans, word_lp, word_ent))]
+    total = sum(t[2] for t in toks)
     n_tok = max(len(toks), 1)
     slor = (total + sum(w.unigram for w in words) * LN2) / max(len(words), 1)
     fluency = None
@@ -140,7 +149,7 @@ def build(text: str, toks: list[tuple[int, int, float]], calib: dict[str, Any] |
         fluency = percentile(slor, calib["slor_quantiles"])
         wm = calib["word_model"]
         for w in words:
-            expected = wm["intercept"] + wm["unigram"] * w.unigram + wm["first"] * w.first
+            expected = wm["intercept"] + wm["unigram"] * w.unigram + wm["first"] * w.first + wm["entropy"] * w.entropy
             w.excess = round((w.surprisal - expected) / wm["resid_std"], 3)
     return SentenceFluency(len(toks), round(total, 4), round(total / n_tok, 4), round(slor, 4), fluency, words)
 
@@ -153,7 +162,7 @@ class FluencyScorer:
         self.batch_size = batch_size
         self.calibration = calibration(lm.info["name"])
         key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "quantize")}, sort_keys=True)
-        self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}") if use_cache else None
+        self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}|v{SCORE_FORMAT}") if use_cache else None
 
     def batches(self, texts: Sequence[str]) -> Iterator[list[str]]:
         """Length-sorted batches: little padding, similar shapes."""
@@ -161,11 +170,11 @@ class FluencyScorer:
         for i in range(0, len(ordered), self.batch_size):
             yield ordered[i:i + self.batch_size]
 
-    def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
+    def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float, float]]]:
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         found = self.cache.get_many(unique) if self.cache else {}
         todo = [t for t in unique if t not in found]
-        fresh: dict[str, list[tuple[int, int, float]]] = {}
+        fresh: dict[str, list[tuple[int, int, float, float]]] = {}
         for batch in self.batches(todo):
             fresh.update(zip(batch, token_logprobs(self.lm, batch)))
         if self.cache and fresh:

@@ -1,0 +1,65 @@
+"""Baselines: accept the findings a corpus already has, and gate only on new ones.
+
+``--write-baseline FILE`` records every finding; ``--baseline FILE`` drops the findings
+it records before statuses and the gate are computed (the summary counts them).
+
+A finding's key is (article id, rule code, flagged text, the text of its sentence with
+spacing folded), so editing other sentences of an article, or moving the sentence
+within it, does not invalidate its entry; editing the sentence itself does. Keys are
+counted, so a finding that occurs twice needs two entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from mtqa import __version__
+from mtqa.errors import UsageError
+from mtqa.types import Document, Finding
+
+_SPACE = re.compile(r"\s+")
+
+
+def finding_key(doc: Document, f: Finding) -> str:
+    sentence = doc.sentences[f.sentence].text if f.sentence is not None else ""
+    raw = "\x00".join((doc.article.id, f.code, _SPACE.sub(" ", f.text).strip(), _SPACE.sub(" ", sentence).strip()))
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+class Baseline:
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.allowed = Counter(keys)
+        self.suppressed = 0
+
+    @classmethod
+    def load(cls, path: str) -> Baseline:
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+            return cls(data["findings"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}: not a readable mtqa baseline ({type(exc).__name__}: {exc})") from None
+
+    def filter(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not cover."""
+        kept = []
+        for f in findings:
+            key = finding_key(doc, f)
+            if self.allowed[key] > 0:
+                self.allowed[key] -= 1
+                self.suppressed += 1
+            else:
+                kept.append(f)
+        return kept
+
+
+def write(path: str, keys: list[str]) -> None:
+    data = {"mtqa": __version__, "findings": sorted(keys)}
+    try:
+        Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
