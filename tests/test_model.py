@@ -34,9 +34,29 @@ def test_model_is_calibrated_and_signed(scorer: FluencyScorer) -> None:
     assert scorer.calibration is not None
 
 
-def test_ingested_is_the_flagged_unexpected_word(seed_result) -> None:  # type: ignore[no-untyped-def]
-    hits = [f for f in seed_result.findings if f.code == "MT901"]
-    assert "ingested" in [h.text for h in hits]
+def test_ingested_is_the_most_unexpected_word_of_its_sentence(seed_result) -> None:  # type: ignore[no-untyped-def]
+    """What the model really does: "ingested" (24 bits) tops its sentence, but at 2.7 SD it stays under
+    the evidence-based MT901 threshold (4.0 SD); the lexicon rule MT301 flags it."""
+    doc = seed_result.doc
+    [(sentence, scores)] = [(s, f) for s, f in zip(doc.sentences, doc.fluency) if "ingested" in s.text]
+    assert scores.worst_word.text == "ingested"
+    assert scores.worst_word.surprisal > 20
+    assert any(f.code == "MT301" and f.text == "ingested" for f in seed_result.findings)
+
+
+@pytest.mark.parametrize(("broken", "word", "clean"), [
+    ("Police arrested three carrots after the robbery on Friday night.", "carrots",
+     "Police arrested three suspects after the robbery on Friday night."),
+    ("The minister said the budget would banana by five percent next year.", "banana",
+     "The minister said the budget would rise by five percent next year."),
+])
+def test_unexpected_word_rule(scorer: FluencyScorer, broken: str, word: str, clean: str) -> None:
+    from mtqa.types import Article
+
+    pipe = Pipeline(Settings(select=["MT901"]), fluency=scorer)
+    hit, miss = pipe.run_chunk([Article(id="b", text=broken, path="b"), Article(id="c", text=clean, path="c")])
+    assert [f.text for f in hit.findings] == [word]
+    assert miss.findings == []
 
 
 def test_million_fragment_is_least_fluent(seed_result) -> None:  # type: ignore[no-untyped-def]
