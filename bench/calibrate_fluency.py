@@ -7,9 +7,8 @@ Writes ``mtqa/data/fluency/<model>.json``:
 * ``slor_quantiles``: 101 quantiles of sentence SLOR over human reference sentences of
   MQM newstest2020 zh-en (``Human-A.0``, ``Human-B.0``), so fluency = percentile;
 * ``word_model``: least-squares fit of a word's LM surprisal (bits) on its unigram
-  surprisal, whether it opens the sentence, and the entropy of the model's prediction
-  where it starts, over the words the ``unexpected-word`` rule may judge, and the
-  residual standard deviation.
+  surprisal and whether it opens the sentence, over the words the ``unexpected-word``
+  rule may judge, and the residual standard deviation.
 """
 
 from __future__ import annotations
@@ -61,9 +60,9 @@ def main() -> None:
     toks = scorer.token_scores(texts)
     scores = [build(t, toks[t], None) for t in texts]
     slor = np.array([s.slor for s in scores])
-    rows = [(w.surprisal, w.unigram, float(w.first), w.entropy) for t, s in zip(texts, scores) for w in candidate_words(t, s.words)]
+    rows = [(w.surprisal, w.unigram, float(w.first)) for t, s in zip(texts, scores) for w in candidate_words(t, s.words)]
     y = np.array([r[0] for r in rows])
-    x = np.array([[1.0, r[1], r[2], r[3]] for r in rows])
+    x = np.array([[1.0, r[1], r[2]] for r in rows])
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ coef
     out = {
@@ -71,8 +70,7 @@ def main() -> None:
         "source": f"MQM newstest2020 zh-en human references (Human-A.0, Human-B.0): {len(texts)} sentences, {len(rows)} words",
         "slor_quantiles": [round(float(v), 4) for v in np.quantile(slor, np.linspace(0, 1, 101))],
         "word_model": {"intercept": round(float(coef[0]), 4), "unigram": round(float(coef[1]), 4),
-                       "first": round(float(coef[2]), 4), "entropy": round(float(coef[3]), 4),
-                       "resid_std": round(float(resid.std()), 4)},
+                       "first": round(float(coef[2]), 4), "resid_std": round(float(resid.std()), 4)},
     }
     path = ROOT / "mtqa" / "data" / "fluency" / f"{args.model}.json"
     path.write_text(json.dumps(out, indent=1) + "\n")

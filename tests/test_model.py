@@ -35,7 +35,7 @@ def test_model_is_calibrated_and_signed(scorer: FluencyScorer) -> None:
 
 
 def test_ingested_is_the_most_unexpected_word_of_its_sentence(seed_result) -> None:  # type: ignore[no-untyped-def]
-    """What the model really does: "ingested" (24 bits) tops its sentence, but at 2.7 SD it stays under
+    """What the model really does: "ingested" (24 bits) tops its sentence, but at 2.5 SD it stays under
     the evidence-based MT901 threshold (4.0 SD); the lexicon rule MT301 flags it."""
     doc = seed_result.doc
     [(sentence, scores)] = [(s, f) for s, f in zip(doc.sentences, doc.fluency) if "ingested" in s.text]

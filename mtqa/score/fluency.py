@@ -8,9 +8,8 @@ For each sentence (conditioned on the model's document-start token) mtqa compute
 * ``fluency``: 0-100, the percentile of the sentence's SLOR among human reference
   sentences of ``../shared/eval-data`` (``mtqa/data/fluency/<model>.json``, made by
   ``bench/calibrate_fluency.py``): 50 = as fluent as the median human sentence;
-* per word: surprisal in bits and its excess over what the word's frequency, its
-  position and the model's uncertainty at that point (the entropy of its prediction)
-  predict (a linear model fitted on the same human references), which the
+* per word: surprisal in bits and its excess over what the word's frequency and
+  position predict (a linear model fitted on the same human references), which the
   ``unexpected-word`` rule turns into findings.
 
 Speed: identical sentences are scored once, sentences are sorted by length into
@@ -36,7 +35,7 @@ from mtqa.score.lm import LoadedModel, cache_root, load_model
 LN2 = math.log(2)
 MAX_TOKENS = 256
 HEAD_CHUNK = 2048
-SCORE_FORMAT = 2  # bump when the cached token tuples change
+SCORE_FORMAT = 3  # bump when the cached token tuples change
 
 
 @dataclass
@@ -47,7 +46,6 @@ class WordScore:
     surprisal: float  # bits, under the LM in context
     unigram: float  # bits, -log2 of the word's frequency
     first: bool
-    entropy: float  # bits, of the model's prediction where the word starts
     excess: float | None = None  # surprisal above the calibrated expectation, in residual SDs
 
 
@@ -86,8 +84,8 @@ def percentile(value: float, quantiles: Sequence[float]) -> float:
     return round(float(np.interp(value, quantiles, np.linspace(0, 100, len(quantiles)))), 2)
 
 
-def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int, int, float, float]]]:
-    """(start, end, log-prob, entropy in bits) of every token of every text, one batch, right-padded."""
+def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
+    """(start, end, log-prob) of every token of every text, one batch, right-padded."""
     import torch
 
     enc = lm.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
@@ -109,38 +107,32 @@ def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int
         head = lm.model.get_output_embeddings()
         cap = getattr(lm.model.config, "final_logit_softcapping", None)
         out = torch.empty(len(targets), dtype=torch.float32, device=lm.device)
-        ent = torch.empty(len(targets), dtype=torch.float32, device=lm.device)
         for s in range(0, len(targets), HEAD_CHUNK):
             logits = head(h[s:s + HEAD_CHUNK]).float()
             if cap:
                 logits = torch.tanh(logits / cap) * cap
-            logp = torch.log_softmax(logits, dim=-1)
-            out[s:s + HEAD_CHUNK] = logp.gather(1, targets[s:s + HEAD_CHUNK, None])[:, 0]
-            ent[s:s + HEAD_CHUNK] = -(logp.exp() * logp).sum(dim=-1) / LN2
-    flat, flat_ent = out.cpu().tolist(), ent.cpu().tolist()
+            out[s:s + HEAD_CHUNK] = logits.gather(1, targets[s:s + HEAD_CHUNK, None])[:, 0] - torch.logsumexp(logits, dim=-1)
+    flat = out.cpu().tolist()
     result, pos = [], 0
     for r, offsets in zip(rows, enc["offset_mapping"]):
         n = len(r) - 1
-        result.append([(int(a), int(b), lp, round(e, 4)) for (a, b), lp, e in zip(offsets, flat[pos:pos + n], flat_ent[pos:pos + n])])
+        result.append([(int(a), int(b), lp) for (a, b), lp in zip(offsets, flat[pos:pos + n])])
         pos += n
     return result
 
 
-def build(text: str, toks: list[tuple[int, int, float, float]], calib: dict[str, Any] | None) -> SentenceFluency:
+def build(text: str, toks: list[tuple[int, int, float]], calib: dict[str, Any] | None) -> SentenceFluency:
     """Sentence and word scores from token log-probs (cheap; runs on cached tokens too)."""
     spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
     starts = [a for a, _ in spans]
     word_lp = [0.0] * len(spans)
-    word_ent: list[float | None] = [None] * len(spans)
-    for a, b, lp, ent in toks:
+    for a, b, lp in toks:
         core = a + (len(text[a:b]) - len(text[a:b].lstrip()))
         i = bisect_right(starts, core) - 1
         if i >= 0 and core < spans[i][1]:
             word_lp[i] += lp
-            if word_ent[i] is None:
-                word_ent[i] = ent
-    words = [WordScore(a, b, text[a:b], -lp / LN2, unigram_bits(text[a:b]), i == 0, ent or 0.0)
-             for i, ((a, b), lp, ent) in enumerate(zip(spans, word_lp, word_ent))]
+    words = [WordScore(a, b, text[a:b], -lp / LN2, unigram_bits(text[a:b]), i == 0)
+             for i, ((a, b), lp) in enumerate(zip(spans, word_lp))]
     total = sum(t[2] for t in toks)
     n_tok = max(len(toks), 1)
     slor = (total + sum(w.unigram for w in words) * LN2) / max(len(words), 1)
@@ -149,7 +141,7 @@ def build(text: str, toks: list[tuple[int, int, float, float]], calib: dict[str,
         fluency = percentile(slor, calib["slor_quantiles"])
         wm = calib["word_model"]
         for w in words:
-            expected = wm["intercept"] + wm["unigram"] * w.unigram + wm["first"] * w.first + wm["entropy"] * w.entropy
+            expected = wm["intercept"] + wm["unigram"] * w.unigram + wm["first"] * w.first
             w.excess = round((w.surprisal - expected) / wm["resid_std"], 3)
     return SentenceFluency(len(toks), round(total, 4), round(total / n_tok, 4), round(slor, 4), fluency, words)
 
@@ -170,11 +162,11 @@ class FluencyScorer:
         for i in range(0, len(ordered), self.batch_size):
             yield ordered[i:i + self.batch_size]
 
-    def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float, float]]]:
+    def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         found = self.cache.get_many(unique) if self.cache else {}
         todo = [t for t in unique if t not in found]
-        fresh: dict[str, list[tuple[int, int, float, float]]] = {}
+        fresh: dict[str, list[tuple[int, int, float]]] = {}
         for batch in self.batches(todo):
             fresh.update(zip(batch, token_logprobs(self.lm, batch)))
         if self.cache and fresh:
