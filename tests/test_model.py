@@ -45,10 +45,10 @@ def test_ingested_is_the_most_unexpected_word_of_its_sentence(seed_result) -> No
 
 
 @pytest.mark.parametrize(("broken", "word", "clean"), [
-    ("Police arrested three carrots after the robbery on Friday night.", "carrots",
-     "Police arrested three suspects after the robbery on Friday night."),
-    ("The minister said the budget would banana by five percent next year.", "banana",
-     "The minister said the budget would rise by five percent next year."),
+    ("The police said the suspect was arrested at his home and taken to the nearest police banana.", "banana",
+     "The police said the suspect was arrested at his home and taken to the nearest police station."),
+    ("The prime minister will visit Berlin next week to discuss trade with the German chancellor and his pyjamas.", "pyjamas",
+     "The prime minister will visit Berlin next week to discuss trade with the German chancellor and his ministers."),
 ])
 def test_unexpected_word_rule(scorer: FluencyScorer, broken: str, word: str, clean: str) -> None:
     from mtqa.types import Article
