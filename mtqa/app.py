@@ -34,7 +34,7 @@ def score(paths: list[str], settings: Settings, *, input_format: str | None = No
     if settings.fluency:
         from mtqa.score.fluency import load_scorer
 
-        fluency = load_scorer(settings, progress=progress)
+        fluency = load_scorer(settings)
     pipeline = Pipeline(settings, fluency, Baseline.load(baseline) if baseline else None)
     if write_baseline:
         pipeline.finding_keys = []

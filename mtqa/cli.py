@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ru = sub.add_parser("rules", help="list the rules")
     ru.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text")
+    ev = sub.add_parser("eval", help="measure mtqa against human judgments (MQM)")
+    ev.add_argument("kind", choices=["mqm"], help="data format (mqm: mqm_zhen_*.tsv[.gz] of ../shared/eval-data)")
+    ev.add_argument("path", help="the annotated file")
+    ev.add_argument("--limit", type=int, help="sample this many segments (all systems of each)")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    ev.add_argument("--no-fluency", action="store_true", help="rules only")
+    ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
     ex = sub.add_parser("explain", help="explain one rule")
     ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
     return parser
@@ -136,10 +143,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from mtqa.evaluate import evaluate_mqm, read_mqm, render_table
+
+    settings = load_settings(None)
+    settings.fluency = not args.no_fluency
+    result = evaluate_mqm(read_mqm(args.path, args.limit, args.seed), settings)
+    print(json.dumps(result, indent=2) if args.format == "json" else render_table(result))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"score": cmd_score, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+    handler = {"score": cmd_score, "rules": cmd_rules, "explain": cmd_explain, "eval": cmd_eval}[args.command]
     try:
         return handler(args)
     except MtqaError as exc:

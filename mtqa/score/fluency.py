@@ -193,7 +193,7 @@ class FluencyScorer:
                 "load_seconds": self.lm.info.get("load_seconds")}
 
 
-def load_scorer(settings: Any, progress: bool = False) -> FluencyScorer:
+def load_scorer(settings: Any) -> FluencyScorer:
     """The scorer for ``settings.model`` on ``settings.device``."""
     lm = load_model(settings.model, settings.device, settings.quantize)
     return FluencyScorer(lm, settings.batch_size)

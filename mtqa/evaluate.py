@@ -1,0 +1,185 @@
+"""`mtqa eval mqm PATH`: measure mtqa against Google's expert MQM annotations.
+
+Reads a ``mqm_zhen_*.tsv[.gz]`` file of ``../shared/eval-data`` (one row per system and
+segment, with error spans), runs the same pipeline ``mtqa score`` runs on every target
+segment, and reports:
+
+* segment level: Kendall tau-b (flat, and grouped by segment across systems as WMT does)
+  and Pearson of each mtqa score against ``mqm_score`` and ``mqm_fluency_score``;
+* system level: Pearson and Spearman of per-system means;
+* spans: precision of findings (a finding that overlaps an annotated target error span)
+  and recall of annotated target spans, for all findings and for major/critical ones;
+* flag rates: share of segments with a finding, human translations against MT systems.
+
+Scores compared: ``quality`` (from findings), ``fluency`` and ``slor`` (the LM), and two
+baselines measured the same way: the plain LM mean token log-prob and segment length.
+mtqa sees neither the source nor a reference.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtqa.config import Settings
+from mtqa.errors import UsageError
+from mtqa.pipeline import Pipeline
+from mtqa.types import Article
+
+HUMAN_PREFIXES = ("Human-", "ref-", "ref")
+SCORES = ("quality", "fluency", "slor", "lm_mean_logprob", "neg_length")
+
+
+@dataclass
+class MqmRow:
+    system: str
+    seg_id: int
+    target: str
+    mqm: float
+    mqm_fluency: float
+    spans: list[tuple[int, int, str]]
+
+
+def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
+    try:
+        df = pd.read_csv(path, sep="\t", quoting=3, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read MQM file: {exc}") from None
+    missing = {"system", "seg_id", "target", "mqm_score", "mqm_fluency_score", "errors"} - set(df.columns)
+    if missing:
+        raise UsageError(f"{path}: not an MQM file, missing columns {sorted(missing)}")
+    segs = sorted(df.seg_id.unique())
+    if limit and limit < len(segs):
+        segs = sorted(random.Random(seed).sample(segs, limit))
+    df = df[df.seg_id.isin(set(segs))]
+    rows = []
+    for r in df.itertuples():
+        spans = [(e[4], e[5], e[1]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
+        rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans))
+    return rows
+
+
+def is_human(system: str) -> bool:
+    return system.startswith(HUMAN_PREFIXES)
+
+
+def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
+    fluency = None
+    if settings.fluency:
+        from mtqa.score.fluency import load_scorer
+
+        fluency = load_scorer(settings)
+    pipeline = Pipeline(settings, fluency)
+    records = []
+    span_stats = {k: {"findings": 0, "hits": 0, "spans": 0, "found": 0} for k in ("all", "major+")}
+    for i in range(0, len(rows), 256):
+        chunk = rows[i:i + 256]
+        results = pipeline.run_chunk([Article(id=f"{r.system}|{r.seg_id}", text=r.target or " ", path="mqm") for r in chunk])
+        for row, res in zip(chunk, results):
+            rec = {"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency,
+                   "quality": res.quality, "neg_length": -res.words, "flagged": bool(res.findings),
+                   "flagged_major": any(f.severity.value != "minor" for f in res.findings)}
+            if res.doc is not None and res.doc.fluency:
+                scored = [f for f in res.doc.fluency if f is not None]
+                rec["fluency"] = float(np.mean([f.fluency for f in scored if f.fluency is not None])) if scored else None
+                rec["slor"] = float(np.mean([f.slor for f in scored])) if scored else None
+                tokens = sum(f.tokens for f in scored)
+                rec["lm_mean_logprob"] = sum(f.logprob for f in scored) / tokens if tokens else None
+            records.append(rec)
+            if not is_human(row.system):
+                _span_counts(span_stats, res.findings, row.spans)
+    frame = pd.DataFrame(records)
+    return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
+            "correlations": correlations(frame), "spans": _span_summary(span_stats), "flag_rates": flag_rates(frame)}
+
+
+def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
+    for key, keep in (("all", lambda f: True), ("major+", lambda f: f.severity.value != "minor")):
+        chosen = [f for f in findings if keep(f)]
+        stats[key]["findings"] += len(chosen)
+        stats[key]["hits"] += sum(any(a < f.end and f.start < b for a, b, _ in spans) for f in chosen)
+        stats[key]["spans"] += len(spans)
+        stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
+
+
+def _span_summary(stats: dict[str, dict[str, int]]) -> dict[str, Any]:
+    out = {}
+    for key, s in stats.items():
+        p = s["hits"] / s["findings"] if s["findings"] else None
+        r = s["found"] / s["spans"] if s["spans"] else None
+        f1 = 2 * p * r / (p + r) if p and r else None
+        out[key] = {"findings": s["findings"], "precision": _r(p), "recall": _r(r), "f1": _r(f1)}
+    return out
+
+
+def correlations(frame: pd.DataFrame) -> dict[str, Any]:
+    """Correlations of every mtqa score with both MQM targets; undefined ones (constant input) are None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns on constant input; the value is then NaN -> None
+        return _correlations(frame)
+
+
+def _correlations(frame: pd.DataFrame) -> dict[str, Any]:
+    from scipy.stats import kendalltau, pearsonr, spearmanr
+
+    out: dict[str, Any] = {}
+    for score in SCORES:
+        if score not in frame or frame[score].isna().all():
+            continue
+        for target in ("mqm", "mqm_fluency"):
+            d = frame[[score, target, "seg_id", "system"]].dropna()
+            grouped = [kendalltau(g[score], g[target]).statistic for _, g in d.groupby("seg_id") if g[score].nunique() > 1 and g[target].nunique() > 1]
+            grouped = [t for t in grouped if t == t]
+            systems = d.groupby("system")[[score, target]].mean()
+            out[f"{score}~{target}"] = {
+                "kendall_flat": _r(kendalltau(d[score], d[target]).statistic),
+                "kendall_grouped": _r(float(np.mean(grouped))) if grouped else None,
+                "pearson": _r(pearsonr(d[score], d[target]).statistic) if len(d) > 2 else None,
+                "system_pearson": _r(pearsonr(systems[score], systems[target]).statistic) if len(systems) > 2 else None,
+                "system_spearman": _r(spearmanr(systems[score], systems[target]).statistic) if len(systems) > 2 else None,
+            }
+    return out
+
+
+def flag_rates(frame: pd.DataFrame) -> dict[str, Any]:
+    per = frame.groupby("system")[["flagged", "flagged_major"]].mean()
+    human = per[[is_human(s) for s in per.index]]
+    machine = per[[not is_human(s) for s in per.index]]
+    return {
+        "human_flag_rate": _r(human.flagged.mean()) if len(human) else None,
+        "human_major_flag_rate": _r(human.flagged_major.mean()) if len(human) else None,
+        "mt_flag_rate_mean": _r(machine.flagged.mean()) if len(machine) else None,
+        "mt_flag_rate_max": _r(machine.flagged.max()) if len(machine) else None,
+        "mt_major_flag_rate_max": _r(machine.flagged_major.max()) if len(machine) else None,
+        "per_system": {s: {"flagged": _r(v.flagged), "flagged_major": _r(v.flagged_major)} for s, v in per.iterrows()},
+    }
+
+
+def render_table(result: dict[str, Any]) -> str:
+    lines = [f"MQM: {result['segments']} segments x {result['systems']} systems ({result['rows']} rows)",
+             f"{'score ~ target':<28} {'tau flat':>8} {'tau grp':>8} {'pearson':>8} {'sys r':>7} {'sys rho':>7}"]
+    for name, c in result["correlations"].items():
+        lines.append(f"{name:<28} {_f(c['kendall_flat']):>8} {_f(c['kendall_grouped']):>8} {_f(c['pearson']):>8} "
+                     f"{_f(c['system_pearson']):>7} {_f(c['system_spearman']):>7}")
+    for key, s in result["spans"].items():
+        lines.append(f"spans ({key}): {s['findings']} findings, precision {_f(s['precision'])}, recall {_f(s['recall'])}, F1 {_f(s['f1'])}")
+    fr = result["flag_rates"]
+    lines.append(f"flag rate: human {_f(fr['human_flag_rate'])} (major {_f(fr['human_major_flag_rate'])}), "
+                 f"MT mean {_f(fr['mt_flag_rate_mean'])}, worst-flagged MT {_f(fr['mt_flag_rate_max'])}")
+    return "\n".join(lines)
+
+
+def _r(value: Any) -> float | None:
+    return None if value is None or value != value else round(float(value), 4)
+
+
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
