@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     ru = sub.add_parser("rules", help="list the rules")
     ru.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text")
     ev = sub.add_parser("eval", help="measure mtqa against human judgments (MQM)")
-    ev.add_argument("kind", choices=["mqm"], help="data format (mqm: mqm_zhen_*.tsv[.gz] of ../shared/eval-data)")
-    ev.add_argument("path", help="the annotated file")
+    ev.add_argument("kind", choices=["mqm", "mlqepe", "demetr"],
+                    help="mqm: mqm_zhen_*.tsv[.gz]; mlqepe: mlqepe_*.tsv[.gz]; demetr: the demetr/ folder (of ../shared/eval-data)")
+    ev.add_argument("path", help="the annotated file (for demetr: the folder with demetr_base.tsv and demetr_perturbations.tsv.gz)")
     ev.add_argument("--limit", type=int, help="sample this many segments (all systems of each)")
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ev.add_argument("--no-fluency", action="store_true", help="rules only")
@@ -144,12 +145,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from mtqa.evaluate import evaluate_mqm, read_mqm, render_table
+    from pathlib import Path
+
+    from mtqa import evaluate
 
     settings = load_settings(None)
     settings.fluency = not args.no_fluency
-    result = evaluate_mqm(read_mqm(args.path, args.limit, args.seed), settings)
-    print(json.dumps(result, indent=2) if args.format == "json" else render_table(result))
+    if args.kind == "mqm":
+        result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings)
+        text = evaluate.render_table(result)
+    elif args.kind == "mlqepe":
+        result = evaluate.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
+        text = json.dumps(result, indent=2)
+    else:
+        folder = Path(args.path)
+        result = evaluate.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
+                                          settings, args.limit, args.seed)
+        text = json.dumps(result, indent=2)
+    print(json.dumps(result, indent=2) if args.format == "json" else text)
     return 0
 
 

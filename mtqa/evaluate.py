@@ -183,3 +183,97 @@ def _r(value: Any) -> float | None:
 
 def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def _score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
+    """Run the pipeline on each text as one article; per text: quality, slor, fluency, flagged, findings."""
+    fluency = None
+    if settings.fluency:
+        from mtqa.score.fluency import load_scorer
+
+        fluency = load_scorer(settings)
+    pipeline = Pipeline(settings, fluency)
+    out = []
+    for i in range(0, len(texts), 256):
+        chunk = texts[i:i + 256]
+        for res in pipeline.run_chunk([Article(id=str(i + k), text=t or " ", path="eval") for k, t in enumerate(chunk)]):
+            rec: dict[str, Any] = {"quality": res.quality, "flagged": bool(res.findings), "findings": res.findings}
+            scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
+            rec["slor"] = float(np.mean([f.slor for f in scored])) if scored else None
+            out.append(rec)
+    return out
+
+
+def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
+    """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT, and share flagged."""
+    try:
+        base = pd.read_csv(base_path, sep="\t", quoting=3, keep_default_na=False)
+        pert = pd.read_csv(perturbations_path, sep="\t", quoting=3, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read DEMETR files: {exc}") from None
+    if not {"id", "mt_sent"} <= set(base.columns) or not {"id", "pert_name", "pert_check", "pert_sent"} <= set(pert.columns):
+        raise UsageError(f"{base_path}, {perturbations_path}: not DEMETR files (need id, mt_sent / id, pert_name, pert_check, pert_sent)")
+    ids = sorted(base.id.unique())
+    if limit and limit < len(ids):
+        ids = sorted(random.Random(seed).sample(ids, limit))
+    base = base[base.id.isin(set(ids))]
+    pert = pert[pert.id.isin(set(ids)) & (pert.pert_check.astype(str) == "True")]
+    scores = _score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist(), settings)
+    by_id = dict(zip(base.id, scores[:len(base)]))
+    rows = []
+    for r, s in zip(pert.itertuples(), scores[len(base):]):
+        ref = by_id[r.id]
+        rows.append({"pert": r.pert_name, "severity": r.severity, "flagged": s["flagged"],
+                     "worse_quality": s["quality"] < ref["quality"],
+                     "worse_slor": (s["slor"] < ref["slor"]) if s["slor"] is not None and ref["slor"] is not None else None})
+    frame = pd.DataFrame(rows)
+    per = frame.groupby("pert").agg(severity=("severity", "first"), n=("flagged", "size"), flagged=("flagged", "mean"),
+                                     worse_quality=("worse_quality", "mean"), worse_slor=("worse_slor", "mean"))
+    return {"ids": len(ids), "unperturbed_flag_rate": _r(np.mean([s["flagged"] for s in scores[:len(base)]])),
+            "per_perturbation": {k: {c: (_r(v) if c != "severity" else v) for c, v in row.items()} for k, row in per.iterrows()}}
+
+
+def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
+    """Pearson/Spearman of mtqa scores against DA ``z_mean``, and word-level MCC/F1 against OK/BAD tags."""
+    from scipy.stats import pearsonr, spearmanr
+
+    try:
+        df = pd.read_csv(path, sep="\t", quoting=3, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read MLQE-PE file: {exc}") from None
+    if not {"mt", "z_mean", "mt_tok", "mt_word_tags"} <= set(df.columns):
+        raise UsageError(f"{path}: not an MLQE-PE file (need mt, z_mean, mt_tok, mt_word_tags)")
+    if limit and limit < len(df):
+        df = df.iloc[sorted(random.Random(seed).sample(range(len(df)), limit))]
+    scores = _score_texts(df.mt.tolist(), settings)
+    z = df.z_mean.astype(float).to_numpy()
+    out: dict[str, Any] = {"rows": len(df), "correlations": {}}
+    for name in ("quality", "slor"):
+        values = np.array([s[name] if s[name] is not None else np.nan for s in scores], dtype=float)
+        keep = ~np.isnan(values)
+        if keep.sum() > 2 and np.nanstd(values) > 0:
+            out["correlations"][name] = {"pearson": _r(pearsonr(values[keep], z[keep]).statistic),
+                                         "spearman": _r(spearmanr(values[keep], z[keep]).statistic)}
+    tp = fp = fn = tn = 0
+    for mt, toks, tags, s in zip(df.mt, df.mt_tok, df.mt_word_tags, scores):
+        for flagged, gold in zip(_flag_tokens(mt, toks.split(), s["findings"]), tags.split()):
+            bad = gold == "BAD"
+            tp, fp, fn, tn = tp + (flagged and bad), fp + (flagged and not bad), fn + (not flagged and bad), tn + (not flagged and not bad)
+    denom = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+    out["words"] = {"flagged": tp + fp, "precision": _r(tp / (tp + fp)) if tp + fp else None,
+                    "recall": _r(tp / (tp + fn)) if tp + fn else None,
+                    "f1_bad": _r(2 * tp / (2 * tp + fp + fn)) if tp else None, "mcc": _r((tp * tn - fp * fn) / denom) if denom else None}
+    return out
+
+
+def _flag_tokens(text: str, tokens: list[str], findings: list[Any]) -> list[bool]:
+    """Whether each token of the tokenised MT overlaps a finding (tokens located in order in the text)."""
+    flags, pos = [], 0
+    for tok in tokens:
+        at = text.find(tok, pos)
+        if at < 0:
+            flags.append(False)
+            continue
+        pos = at + len(tok)
+        flags.append(any(f.start < pos and at < f.end for f in findings))
+    return flags

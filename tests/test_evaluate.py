@@ -73,3 +73,43 @@ def test_cli_eval_and_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     bad = tmp_path / "bad.tsv"
     bad.write_text("a\tb\n1\t2\n")
     assert main(["eval", "mqm", str(bad), "--no-fluency"]) == 2
+
+
+def test_demetr_per_perturbation(tmp_path: Path) -> None:
+    import gzip
+
+    from mtqa.evaluate import evaluate_demetr
+
+    (tmp_path / "demetr_base.tsv").write_text("id\tlang_tag\tdata_source\tsrc_sent\teng_sent\tmt_sent\n"
+                                              "1\tx\tx\tx\tThe cat sat.\tThe cat sat on the mat.\n"
+                                              "2\tx\tx\tx\tA dog ran.\tA dog ran in the park.\n")
+    with gzip.open(tmp_path / "demetr_perturbations.tsv.gz", "wt") as fh:
+        fh.write("id\tpert_name\tseverity\tpert_check\tpert_sent\n"
+                 "1\tminor_repeat\tminor\tTrue\tThe cat sat on the the mat.\n"
+                 "2\tminor_repeat\tminor\tTrue\tA dog ran in the park.\n"
+                 "1\tcritical_codemix\tcritical\tFalse\tLe chat est assis sur le tapis rouge.\n")
+    result = evaluate_demetr(str(tmp_path / "demetr_base.tsv"), str(tmp_path / "demetr_perturbations.tsv.gz"),
+                             Settings(fluency=False), None, 0)
+    assert result["unperturbed_flag_rate"] == 0.0
+    assert list(result["per_perturbation"]) == ["minor_repeat"]  # pert_check=False rows are left out
+    row = result["per_perturbation"]["minor_repeat"]
+    assert (row["n"], row["flagged"], row["worse_quality"]) == (2, 0.5, 0.5)
+
+
+def test_mlqepe_correlation_and_word_tags(tmp_path: Path) -> None:
+    from mtqa.evaluate import _flag_tokens, evaluate_mlqepe
+
+    rows = [("The talks ended well .", 1.0, "OK OK OK OK OK"), ("The the talks ended .", -1.0, "BAD OK OK OK OK"),
+            ("It rained on Monday .", 0.5, "OK OK OK OK OK"), ("The the rain fell .", -0.5, "BAD OK OK OK OK")]
+    path = tmp_path / "m.tsv"
+    path.write_text("mt\tz_mean\tmt_tok\tmt_word_tags\n" + "".join(f"{m.replace(' .', '.')}\t{z}\t{m}\t{t}\n" for m, z, t in rows))
+    result = evaluate_mlqepe(str(path), Settings(fluency=False), None, 0)
+    assert result["correlations"]["quality"]["pearson"] > 0.8
+    # the doubled-word finding covers both "The the": tp=2, fp=2, fn=0, tn=16 -> MCC = 32 / sqrt(4*2*18*16) = 2/3
+    words = result["words"]
+    assert (words["precision"], words["recall"], words["mcc"]) == (0.5, 1.0, 0.6667)
+
+    class F:
+        start, end = 4, 7
+
+    assert _flag_tokens("The the talks.", ["The", "the", "talks", "."], [F()]) == [False, True, False, False]
