@@ -74,13 +74,15 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """The last sentence of a paragraph has no final punctuation.
 
     Why: body sentences end with a full stop; a missing one often marks a cut sentence.
-    Short lines are left alone, and a one-sentence paragraph must be long
-    (``min_words_alone``) so that headlines and subheads are not flagged.
+    Short lines are left alone, a one-sentence paragraph must be long
+    (``min_words_alone``) so that subheads are not flagged, and the article's first
+    paragraph is its headline when no title was detected.
     Example: "... but held only one bilateral summit in Helsinki in July"
     """
     min_words, min_alone = int(ctx.params.get("min_words", 6)), int(ctx.params.get("min_words_alone", 15))
+    headline = next((p.index for p in doc.paragraphs if not p.is_title), None) if not doc.article.title else None
     for s in body_sentences(doc):
-        if not s.last_in_paragraph or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
+        if not s.last_in_paragraph or s.paragraph == headline or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
             continue
         if len(words(s.text)) >= (min_alone if s.first_in_paragraph else min_words):
             end = s.end
