@@ -69,31 +69,43 @@ def is_human(system: str) -> bool:
     return system.startswith(HUMAN_PREFIXES)
 
 
-def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
+def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
+    """Run the ``mtqa score`` pipeline on each text as one article.
+
+    Per text: ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``, and
+    with the model ``fluency`` and ``slor`` (sentence means) and ``lm_mean_logprob`` (per token).
+    """
     fluency = None
     if settings.fluency:
         from mtqa.score.fluency import load_scorer
 
         fluency = load_scorer(settings)
     pipeline = Pipeline(settings, fluency)
+    out = []
+    for i in range(0, len(texts), 256):
+        chunk = texts[i:i + 256]
+        for res in pipeline.run_chunk([Article(id=str(i + k), text=t or " ", path="eval") for k, t in enumerate(chunk)]):
+            scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
+            calibrated = [f.fluency for f in scored if f.fluency is not None]
+            tokens = sum(f.tokens for f in scored)
+            out.append({
+                "quality": res.quality, "neg_length": -res.words, "findings": res.findings, "flagged": bool(res.findings),
+                "flagged_major": any(f.severity.value != "minor" for f in res.findings),
+                "fluency": float(np.mean(calibrated)) if calibrated else None,
+                "slor": float(np.mean([f.slor for f in scored])) if scored else None,
+                "lm_mean_logprob": sum(f.logprob for f in scored) / tokens if tokens else None,
+            })
+    return out
+
+
+def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
     records = []
     span_stats = {k: {"findings": 0, "hits": 0, "spans": 0, "found": 0} for k in ("all", "major+")}
-    for i in range(0, len(rows), 256):
-        chunk = rows[i:i + 256]
-        results = pipeline.run_chunk([Article(id=f"{r.system}|{r.seg_id}", text=r.target or " ", path="mqm") for r in chunk])
-        for row, res in zip(chunk, results):
-            rec = {"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency,
-                   "quality": res.quality, "neg_length": -res.words, "flagged": bool(res.findings),
-                   "flagged_major": any(f.severity.value != "minor" for f in res.findings)}
-            if res.doc is not None and res.doc.fluency:
-                scored = [f for f in res.doc.fluency if f is not None]
-                rec["fluency"] = float(np.mean([f.fluency for f in scored if f.fluency is not None])) if scored else None
-                rec["slor"] = float(np.mean([f.slor for f in scored])) if scored else None
-                tokens = sum(f.tokens for f in scored)
-                rec["lm_mean_logprob"] = sum(f.logprob for f in scored) / tokens if tokens else None
-            records.append(rec)
-            if not is_human(row.system):
-                _span_counts(span_stats, res.findings, row.spans)
+    for row, scores in zip(rows, score_texts([r.target for r in rows], settings)):
+        findings = scores.pop("findings")
+        records.append({"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency, **scores})
+        if not is_human(row.system):
+            _span_counts(span_stats, findings, row.spans)
     frame = pd.DataFrame(records)
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
             "correlations": correlations(frame), "spans": _span_summary(span_stats), "flag_rates": flag_rates(frame)}
@@ -185,25 +197,6 @@ def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def _score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
-    """Run the pipeline on each text as one article; per text: quality, slor, fluency, flagged, findings."""
-    fluency = None
-    if settings.fluency:
-        from mtqa.score.fluency import load_scorer
-
-        fluency = load_scorer(settings)
-    pipeline = Pipeline(settings, fluency)
-    out = []
-    for i in range(0, len(texts), 256):
-        chunk = texts[i:i + 256]
-        for res in pipeline.run_chunk([Article(id=str(i + k), text=t or " ", path="eval") for k, t in enumerate(chunk)]):
-            rec: dict[str, Any] = {"quality": res.quality, "flagged": bool(res.findings), "findings": res.findings}
-            scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
-            rec["slor"] = float(np.mean([f.slor for f in scored])) if scored else None
-            out.append(rec)
-    return out
-
-
 def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
     """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT, and share flagged."""
     try:
@@ -218,7 +211,7 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
         ids = sorted(random.Random(seed).sample(ids, limit))
     base = base[base.id.isin(set(ids))]
     pert = pert[pert.id.isin(set(ids)) & (pert.pert_check.astype(str) == "True")]
-    scores = _score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist(), settings)
+    scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist(), settings)
     by_id = dict(zip(base.id, scores[:len(base)]))
     rows = []
     for r, s in zip(pert.itertuples(), scores[len(base):]):
@@ -245,7 +238,7 @@ def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int)
         raise UsageError(f"{path}: not an MLQE-PE file (need mt, z_mean, mt_tok, mt_word_tags)")
     if limit and limit < len(df):
         df = df.iloc[sorted(random.Random(seed).sample(range(len(df)), limit))]
-    scores = _score_texts(df.mt.tolist(), settings)
+    scores = score_texts(df.mt.tolist(), settings)
     z = df.z_mean.astype(float).to_numpy()
     out: dict[str, Any] = {"rows": len(df), "correlations": {}}
     for name in ("quality", "slor"):
