@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,15 +146,16 @@ class Collector:
         }
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LineIndex:
     """1-based line and column of character offsets in a text."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
-        from bisect import bisect_right
-
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 

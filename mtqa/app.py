@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mtqa import signature
 from mtqa.aggregate import Collector
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
@@ -14,7 +15,6 @@ from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, discover, read_articles
 from mtqa.pipeline import Pipeline
 from mtqa.report.tables import write_outputs
-from mtqa import signature
 
 
 @dataclass
