@@ -1,4 +1,13 @@
-"""Aggregate: per-article, per-sentence and per-finding tables (pandas), and corpus totals.
+"""Aggregate: turn each scored chunk into table parts, then assemble the corpus from the parts.
+
+Two stages keep memory flat however large the corpus is:
+
+1. :func:`chunk_output` turns a chunk of results into three small tables (articles,
+   sentences, findings) that the run writes to its part store (:mod:`mtqa.store`) at once.
+2. :func:`assemble` makes two passes over the parts. The first reads only the numeric
+   columns that corpus statistics and rankings need; the second writes the final tables
+   part by part and picks out the bounded views the reports show (the worst articles with
+   their text, the worst sentences).
 
 Every input article gets one row in ``articles``, scored or marked ``status=error`` with
 the reason, so nothing is silently dropped.
@@ -6,19 +15,25 @@ the reason, so nothing is silently dropped.
 
 from __future__ import annotations
 
-import heapq
 import json
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from mtqa.pipeline import ArticleResult
 from mtqa.score import quality as q
-from mtqa.types import Severity
+from mtqa.score.reference import ReferenceStats
+from mtqa.types import Severity, is_missing
+
+if TYPE_CHECKING:
+    from mtqa.report.tables import TableWriter
+    from mtqa.store import PartStore
 
 ARTICLE_COLUMNS = [
     "article_id", "path", "line", "title", "status", "reason", "words", "sentences",
@@ -26,124 +41,122 @@ ARTICLE_COLUMNS = [
 ]
 SENTENCE_COLUMNS = [
     "article_id", "sentence", "paragraph", "start", "end", "text", "findings", "codes",
-    "worst_severity", "penalty",
+    "worst_severity", "penalty", "rank_in_article",
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
     "code", "name", "category", "severity", "message", "suggestion", "confidence",
 ]
+TABLES = ("articles", "sentences", "findings")
+#: the article text rides along in the parts (for the report's detail), never in the outputs
+TEXT = "_text"
+STATUS_RANK = {"error": 0, "fail": 1, "warn": 2, "pass": 3}
+ERRORS_LISTED = 1000
 
 
 @dataclass
-class Collector:
-    """Accumulates rows as results stream in; builds DataFrames at the end."""
+class ChunkOutput:
+    """The tables of one chunk of articles, and the totals that are not rows."""
 
-    articles: list[dict[str, Any]] = field(default_factory=list)
-    sentences: list[dict[str, Any]] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    status: Counter[str] = field(default_factory=Counter)
-    by_rule: Counter[str] = field(default_factory=Counter)
-    by_severity: Counter[str] = field(default_factory=Counter)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    #: texts of the worst articles (bounded), for the HTML report's highlighted detail
-    detail_limit: int = 200
-    _worst: list[tuple[int, float, int, str, str]] = field(default_factory=list)
+    index: int
+    tables: dict[str, pd.DataFrame]
+    meta: dict[str, Any] = field(default_factory=dict)
 
-    def worst_texts(self) -> dict[str, str]:
-        return {art_id: text for *_, art_id, text in self._worst}
 
-    def _keep_text(self, r: ArticleResult) -> None:
-        rank = {"error": 0, "fail": 1, "warn": 2, "pass": 3}[r.status]
-        item = (-rank, -(r.quality if r.quality is not None else 0.0), -len(self._worst), r.article.id, r.article.text)
-        heapq.heappush(self._worst, item)
-        if len(self._worst) > self.detail_limit:
-            heapq.heappop(self._worst)  # drop the best-scored article
+def chunk_output(index: int, results: Sequence[ArticleResult], keep_keys: bool = False,
+                 fluency: dict[str, Any] | None = None) -> ChunkOutput:
+    """Rows of every article, sentence and finding of a chunk, in input order."""
+    articles, sentences, findings = [], [], []
+    reference = ReferenceStats()
+    for r in results:
+        articles.append(article_row(r))
+        if r.doc is not None:
+            sentences += sentence_rows(r)
+            findings += finding_rows(r)
+        if r.reference_stats is not None:
+            reference.add(r.reference_stats)
+    meta: dict[str, Any] = {
+        "articles": len(results), "suppressed": sum(r.suppressed for r in results),
+        "reference": reference.as_dict(), "fluency": fluency,
+    }
+    if keep_keys:
+        meta["keys"] = [k for r in results for k in r.keys]
+    tables = {
+        "articles": pd.DataFrame(articles, columns=_ordered(ARTICLE_COLUMNS + [TEXT], articles)),
+        "sentences": pd.DataFrame(sentences, columns=_ordered(SENTENCE_COLUMNS, sentences)),
+        "findings": pd.DataFrame(findings, columns=FINDING_COLUMNS),
+    }
+    return ChunkOutput(index, tables, meta)
 
-    def add(self, r: ArticleResult) -> None:
-        a = r.article
-        self._keep_text(r)
-        self.status[r.status] += 1
-        sev = Counter(f.severity.value for f in r.findings)
-        rules = Counter(f.code for f in r.findings)
-        self.by_rule.update(rules)
-        self.by_severity.update(sev)
-        row: dict[str, Any] = {
-            "article_id": a.id, "path": a.path, "line": a.line, "title": a.title,
-            "status": r.status, "reason": r.reason, "words": r.words,
-            "sentences": len(r.doc.sentences) if r.doc else 0, "findings": len(r.findings),
-            "critical": sev.get("critical", 0), "major": sev.get("major", 0), "minor": sev.get("minor", 0),
-            "penalty_per_100_words": r.penalty, "quality": r.quality,
-            "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())),
+
+def article_row(r: ArticleResult) -> dict[str, Any]:
+    a = r.article
+    sev = Counter(f.severity.value for f in r.findings)
+    rules = Counter(f.code for f in r.findings)
+    row: dict[str, Any] = {
+        "article_id": a.id, "path": a.path, "line": a.line, "title": a.title,
+        "status": r.status, "reason": r.reason, "words": r.words,
+        "sentences": len(r.doc.sentences) if r.doc else 0, "findings": len(r.findings),
+        "critical": sev.get("critical", 0), "major": sev.get("major", 0), "minor": sev.get("minor", 0),
+        "penalty_per_100_words": r.penalty, "quality": r.quality,
+        "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())), TEXT: a.text,
+    }
+    if r.doc is not None and r.doc.fluency:
+        row.update(_article_fluency(r.doc))
+    if a.source_lang:
+        row["source_lang"] = a.source_lang
+    if r.reference:
+        row.update(r.reference)
+    for key, value in a.extra.items():
+        name = key if key not in row else f"input_{key}"
+        row[name] = value if isinstance(value, (str, int, float, bool)) or value is None else json.dumps(value, ensure_ascii=False)
+    return row
+
+
+def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
+    """One row per sentence with its findings, fluency and rank within the article (1 = worst)."""
+    assert r.doc is not None
+    per_sentence: dict[int | None, list] = {}
+    for f in r.findings:
+        per_sentence.setdefault(f.sentence, []).append(f)
+    fluency = r.doc.fluency or [None] * len(r.doc.sentences)
+    rows = []
+    for s, fl in zip(r.doc.sentences, fluency):
+        found = per_sentence.get(s.index, [])
+        worst = q.worst_severity(found)
+        row = {
+            "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
+            "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
+            "codes": ";".join(sorted({f.code for f in found})),
+            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found),
         }
-        if r.doc is not None and r.doc.fluency:
-            row.update(_article_fluency(r.doc))
-        if a.source_lang:
-            row["source_lang"] = a.source_lang
-        if r.reference:
-            row.update(r.reference)
-        for key, value in a.extra.items():
-            name = key if key not in row else f"input_{key}"
-            row[name] = value if isinstance(value, (str, int, float, bool)) or value is None else json.dumps(value, ensure_ascii=False)
-        self.articles.append(row)
-        if r.status == "error":
-            self.errors.append({"article_id": a.id, "path": a.path, "line": a.line, "reason": r.reason})
-            return
-        self._add_sentences(r)
-        lines = LineIndex(a.text)
-        for f in r.findings:
-            row = f.as_row()
-            row["line"], row["column"] = lines.position(f.start)
-            row["end_line"], row["end_column"] = lines.position(f.end)
-            self.findings.append(row)
+        if fl is not None:
+            ww = fl.worst_word
+            row.update({"fluency": fl.fluency, "slor": fl.slor, "mean_logprob": fl.mean_logprob, "lm_tokens": fl.tokens,
+                        "worst_word": ww.text if ww else None, "worst_word_start": s.start + ww.start if ww else None,
+                        "worst_word_bits": round(ww.surprisal, 2) if ww else None,
+                        "worst_word_excess": ww.excess if ww else None})
+        rows.append(row)
+    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["penalty"], _fluency_key(rows[i].get("fluency")), i))
+    for rank, i in enumerate(order, 1):
+        rows[i]["rank_in_article"] = rank
+    return rows
 
-    def _add_sentences(self, r: ArticleResult) -> None:
-        assert r.doc is not None
-        per_sentence: dict[int | None, list] = {}
-        for f in r.findings:
-            per_sentence.setdefault(f.sentence, []).append(f)
-        fluency = r.doc.fluency or [None] * len(r.doc.sentences)
-        for s, fl in zip(r.doc.sentences, fluency):
-            found = per_sentence.get(s.index, [])
-            worst = q.worst_severity(found)
-            row = {
-                "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
-                "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
-                "codes": ";".join(sorted({f.code for f in found})),
-                "worst_severity": worst.value if worst else "", "penalty": q.penalty(found),
-            }
-            if fl is not None:
-                ww = fl.worst_word
-                row.update({"fluency": fl.fluency, "slor": fl.slor, "mean_logprob": fl.mean_logprob, "lm_tokens": fl.tokens,
-                            "worst_word": ww.text if ww else None, "worst_word_start": s.start + ww.start if ww else None,
-                            "worst_word_bits": round(ww.surprisal, 2) if ww else None,
-                            "worst_word_excess": ww.excess if ww else None})
-            self.sentences.append(row)
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """``articles``, ``sentences`` and ``findings`` tables, sentences ranked worst-first."""
-        articles = pd.DataFrame(self.articles, columns=_ordered(ARTICLE_COLUMNS, self.articles))
-        sentences = pd.DataFrame(self.sentences, columns=_ordered(SENTENCE_COLUMNS, self.sentences))
-        findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
-        if not sentences.empty:
-            sentences = rank_sentences(sentences)
-        return {"articles": articles, "sentences": sentences, "findings": findings}
+def finding_rows(r: ArticleResult) -> list[dict[str, Any]]:
+    assert r.doc is not None
+    lines = LineIndex(r.article.text)
+    rows = []
+    for f in r.findings:
+        row = f.as_row()
+        row["line"], row["column"] = lines.position(f.start)
+        row["end_line"], row["end_column"] = lines.position(f.end)
+        rows.append(row)
+    return rows
 
-    def summary(self) -> dict[str, Any]:
-        """Corpus totals and distributions (the signature and gate are added by the caller)."""
-        scored = [a for a in self.articles if a["status"] != "error"]
-        quality = pd.Series([a["quality"] for a in scored], dtype="float64")
-        return {
-            "articles": {"total": len(self.articles), **{k: self.status.get(k, 0) for k in ("pass", "warn", "fail", "error")}},
-            "sentences": len(self.sentences),
-            "words": int(sum(a["words"] for a in scored)),
-            "findings": {
-                "total": int(sum(self.by_severity.values())),
-                "by_severity": {s.value: self.by_severity.get(s.value, 0) for s in Severity},
-                "by_rule": dict(sorted(self.by_rule.items())),
-            },
-            "quality": _distribution(quality),
-            "errors": self.errors,
-        }
+
+def _fluency_key(value: float | None) -> float:
+    return float("inf") if is_missing(value) else float(value)
 
 
 _NEWLINE = re.compile("\n")
@@ -170,19 +183,6 @@ def _article_fluency(doc: Any) -> dict[str, Any]:
             "fluency_p10": round(float(values.quantile(0.1)), 2), "least_fluent_sentence": min(pairs)[1]}
 
 
-def rank_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Add ``rank_in_article`` and ``rank_in_corpus`` (1 = worst) and sort worst-first.
-
-    Worst means highest finding penalty, then lowest fluency when the LM ran.
-    """
-    keys = ["penalty"] + (["fluency"] if "fluency" in sentences else [])
-    asc = [False] + ([True] if "fluency" in sentences else [])
-    ordered = sentences.sort_values(keys + ["article_id", "sentence"], ascending=asc + [True, True], kind="mergesort").reset_index(drop=True)
-    ordered["rank_in_corpus"] = range(1, len(ordered) + 1)
-    ordered["rank_in_article"] = ordered.groupby("article_id", sort=False).cumcount() + 1
-    return ordered
-
-
 def _ordered(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
     extra: dict[str, None] = {}
     for row in rows:
@@ -192,11 +192,196 @@ def _ordered(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
     return base + list(extra)
 
 
-def _distribution(values: pd.Series) -> dict[str, float | None]:
-    if values.empty:
+# --- assembly ---------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleDetail:
+    """One of the worst articles, with what the report needs to show it in full."""
+
+    row: dict[str, Any]
+    text: str
+    findings: list[dict[str, Any]]
+    sentences: pd.DataFrame
+
+
+@dataclass
+class Assembled:
+    """Corpus totals plus bounded views for the reports (and, on request, the full tables)."""
+
+    summary: dict[str, Any]
+    worst_articles: pd.DataFrame
+    quality: np.ndarray
+    fluency_mean: np.ndarray | None
+    detail: list[ArticleDetail]
+    worst_sentences: pd.DataFrame
+    reference: ReferenceStats
+    suppressed: int
+    keys: list[str] | None
+    fluency_model: dict[str, Any] | None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+@dataclass
+class _Pass1:
+    status: list[np.ndarray] = field(default_factory=list)
+    quality: list[np.ndarray] = field(default_factory=list)
+    fluency_mean: list[np.ndarray] = field(default_factory=list)
+    penalty: list[np.ndarray] = field(default_factory=list)
+    fluency: list[np.ndarray] = field(default_factory=list)
+    words: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+
+
+def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int = 10_000, detail_limit: int = 200,
+             worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = ()) -> Assembled:
+    """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``."""
+    indexes = store.indexes()
+    p1 = _first_pass(store, indexes)
+    status = np.concatenate(p1.status) if p1.status else np.zeros(0, dtype=np.int8)
+    quality = np.concatenate(p1.quality) if p1.quality else np.zeros(0)
+    fl_mean = np.concatenate(p1.fluency_mean) if p1.fluency_mean else np.zeros(0)
+    penalty = np.concatenate(p1.penalty) if p1.penalty else np.zeros(0)
+    fluency = np.concatenate(p1.fluency) if p1.fluency else np.zeros(0)
+    # articles: by status (error, fail, warn, pass), then quality, then input order
+    article_order = np.lexsort((np.arange(len(status)), np.nan_to_num(quality, nan=-1.0), status))
+    top_articles = {int(g): rank for rank, g in enumerate(article_order[:table_limit])}
+    detail_positions = {int(g) for g in article_order[:detail_limit]}
+    # sentences: highest penalty first, then least fluent, then input order
+    sentence_order = np.lexsort((np.arange(len(penalty)), np.nan_to_num(fluency, nan=np.inf), -penalty))
+    sentence_rank = np.empty(len(penalty), dtype=np.int64)
+    sentence_rank[sentence_order] = np.arange(1, len(penalty) + 1)
+
+    worst_rows: list[dict[str, Any]] = []
+    worst_sentences: list[pd.DataFrame] = []
+    details: dict[str, ArticleDetail] = {}
+    kept: dict[str, list[pd.DataFrame]] = {name: [] for name in keep_tables}
+    metas = [store.meta(i) for i in indexes]
+    a_pos = s_pos = 0
+    for i in indexes:
+        arts = store.read(i, "articles")
+        n = len(arts)
+        in_top = [g for g in range(a_pos, a_pos + n) if g in top_articles]
+        for g in in_top:
+            row = arts.iloc[g - a_pos].to_dict()
+            text = row.pop(TEXT)
+            row["_order"] = top_articles[g]
+            worst_rows.append(row)
+            if g in detail_positions:
+                details[row["article_id"]] = ArticleDetail(row, text, [], pd.DataFrame())
+        a_pos += n
+        arts = arts.drop(columns=[TEXT])
+        sents = store.read(i, "sentences")
+        sents["rank_in_corpus"] = sentence_rank[s_pos:s_pos + len(sents)]
+        s_pos += len(sents)
+        worst_sentences.append(sents[sents.rank_in_corpus <= worst_sentence_limit])
+        finds = store.read(i, "findings")
+        here = set(arts.article_id)
+        for art in [a for a in details if a in here]:
+            details[art].findings = finds[finds.article_id == art].to_dict("records")
+            details[art].sentences = sents[sents.article_id == art]
+        if writer is not None:
+            writer.write({"articles": arts, "sentences": sents, "findings": finds})
+        for name, frame in (("articles", arts), ("sentences", sents), ("findings", finds)):
+            if name in kept:
+                kept[name].append(frame)
+    if writer is not None:
+        writer.close()
+
+    worst = pd.DataFrame(worst_rows).sort_values("_order").drop(columns="_order") if worst_rows else pd.DataFrame(columns=ARTICLE_COLUMNS)
+    ranked = pd.concat(worst_sentences, ignore_index=True) if worst_sentences else pd.DataFrame(columns=SENTENCE_COLUMNS)
+    ranked = ranked.sort_values("rank_in_corpus").reset_index(drop=True) if not ranked.empty else ranked
+    reference = ReferenceStats()
+    for m in metas:
+        reference.add(ReferenceStats(**m["reference"]))
+    keys = [k for m in metas for k in m.get("keys", [])] if any("keys" in m for m in metas) else None
+    models = [m["fluency"] for m in metas if m.get("fluency")]
+    fluency_model = _merge_fluency(models)
+    scored = quality[status != STATUS_RANK["error"]]
+    counts = Counter(int(s) for s in status)
+    summary = {
+        "articles": {"total": len(status), **{k: counts.get(STATUS_RANK[k], 0) for k in ("pass", "warn", "fail", "error")}},
+        "sentences": len(penalty),
+        "words": p1.words,
+        "findings": {
+            "total": int(sum(p1.by_severity.values())),
+            "by_severity": {s.value: p1.by_severity.get(s.value, 0) for s in Severity},
+            "by_rule": dict(sorted(p1.by_rule.items())),
+        },
+        "quality": _distribution(scored),
+        "errors": p1.errors,
+    }
+    if p1.error_count > len(p1.errors):
+        summary["errors_not_listed"] = p1.error_count - len(p1.errors)
+    if fluency_model is not None:
+        values = fluency[~np.isnan(fluency)] if len(fluency) else fluency
+        fluency_model["mean"] = round(float(values.mean()), 2) if len(values) else None
+    return Assembled(
+        summary=summary, worst_articles=worst, quality=scored,
+        fluency_mean=fl_mean[~np.isnan(fl_mean)] if fluency_model is not None else None,
+        detail=[details[a] for a in worst.article_id if a in details] if not worst.empty else [],
+        worst_sentences=ranked, reference=reference, suppressed=sum(int(m.get("suppressed", 0)) for m in metas),
+        keys=keys, fluency_model=fluency_model,
+        tables={name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame() for name, frames in kept.items()},
+    )
+
+
+def _first_pass(store: PartStore, indexes: Sequence[int]) -> _Pass1:
+    """The numbers every ranking and total needs, one part at a time."""
+    p = _Pass1()
+    for i in indexes:
+        arts = store.read(i, "articles", ["article_id", "path", "line", "status", "reason", "quality", "words", "fluency_mean"])
+        p.status.append(arts.status.map(STATUS_RANK).to_numpy(dtype=np.int8))
+        p.quality.append(pd.to_numeric(arts.quality, errors="coerce").to_numpy(dtype=float))
+        if "fluency_mean" in arts:
+            p.fluency_mean.append(pd.to_numeric(arts.fluency_mean, errors="coerce").to_numpy(dtype=float))
+        else:
+            p.fluency_mean.append(np.full(len(arts), np.nan))
+        ok = arts.status != "error"
+        p.words += int(arts.words[ok].sum())
+        bad = arts[~ok]
+        p.error_count += len(bad)
+        for row in bad.head(ERRORS_LISTED - len(p.errors)).to_dict("records"):
+            p.errors.append({"article_id": row["article_id"], "path": row["path"], "line": _int_or_none(row["line"]), "reason": row["reason"]})
+        sents = store.read(i, "sentences", ["penalty", "fluency"])
+        p.penalty.append(sents.penalty.to_numpy(dtype=float))
+        p.fluency.append(pd.to_numeric(sents.fluency, errors="coerce").to_numpy(dtype=float) if "fluency" in sents else np.full(len(sents), np.nan))
+        finds = store.read(i, "findings", ["code", "severity"])
+        p.by_rule.update(finds.code.value_counts().to_dict())
+        p.by_severity.update(finds.severity.value_counts().to_dict())
+    return p
+
+
+def _merge_fluency(models: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One model description from the chunks' (same model everywhere): cache counts summed, and
+    how many processes scored chunks and loaded the model (once each is the goal)."""
+    if not models:
+        return None
+    first = {k: v for k, v in models[0].items() if k not in ("process", "loads_in_process")}
+    loads: dict[str, int] = {}
+    for m in models:
+        loads[m["process"]] = max(loads.get(m["process"], 0), m["loads_in_process"])
+    first["processes"] = len(loads)
+    first["model_loads"] = sum(loads.values())
+    first["cache_hits"] = sum(m.get("cache_hits", 0) for m in models)
+    first["cache_misses"] = sum(m.get("cache_misses", 0) for m in models)
+    first["load_seconds"] = max((m.get("load_seconds") or 0.0) for m in models)
+    return first
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if is_missing(value) else int(value)
+
+
+def _distribution(values: np.ndarray) -> dict[str, float | None]:
+    values = values[~np.isnan(values)]
+    if not len(values):
         return {"mean": None, "min": None, "p10": None, "median": None, "max": None}
     return {
         "mean": round(float(values.mean()), 2), "min": round(float(values.min()), 2),
-        "p10": round(float(values.quantile(0.1)), 2), "median": round(float(values.median()), 2),
+        "p10": round(float(np.quantile(values, 0.1)), 2), "median": round(float(np.median(values)), 2),
         "max": round(float(values.max()), 2),
     }

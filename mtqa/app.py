@@ -1,78 +1,168 @@
-"""`mtqa score`: wire ingest, pipeline, aggregation, outputs and the gate together."""
+"""`mtqa score`: wire ingest, the engine, the part store, assembly, outputs and the gate together.
+
+Articles stream through in chunks: each chunk is scored (here or on a Dask cluster) and
+written to the part store at once, so memory does not grow with the corpus; the final
+tables and reports are assembled from the parts (see :mod:`mtqa.aggregate`).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtqa import signature
-from mtqa.aggregate import Collector
+from mtqa import __version__, signature
+from mtqa.aggregate import TABLES, Assembled, assemble, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
+from mtqa.detect import select_rules
+from mtqa.engine import chunks, make_engine
+from mtqa.errors import UsageError
 from mtqa.gate import decide
-from mtqa.ingest import IngestOptions, discover, read_articles
-from mtqa.pipeline import Pipeline
-from mtqa.report.tables import write_outputs
+from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
+from mtqa.pipeline import CHUNK
+from mtqa.report.tables import TableWriter, unify, write_reports
+from mtqa.score.reference import ReferenceScorer
+from mtqa.store import PARTS, PartStore
+
+
+@dataclass
+class RunOptions:
+    """How a run is carried out (what it computes is in :class:`Settings`)."""
+
+    input_format: str | None = None
+    write: bool = True
+    output_format: str = "csv"
+    progress: bool = False
+    resume: bool = False
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    #: articles per chunk: the unit of work, of Dask tasks and of --resume
+    chunk_size: int = CHUNK
+    baseline: str | None = None
+    write_baseline: str | None = None
+    #: full tables kept in memory for stdout formats that list every row (e.g. ``findings`` for SARIF)
+    keep_tables: tuple[str, ...] = ()
+    on_error: Callable[[dict[str, Any]], None] | None = None
 
 
 @dataclass
 class RunResult:
     summary: dict[str, Any]
-    frames: dict[str, Any]
+    view: Assembled
     out_dir: Path | None
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
-def score(paths: list[str], settings: Settings, *, input_format: str | None = None, write: bool = True,
-          progress: bool = False, on_error: Any = None, baseline: str | None = None,
-          write_baseline: str | None = None) -> RunResult:
-    """Score a corpus; returns the summary (with signature and gate) and the tables."""
-    options = IngestOptions(settings.text_column, settings.id_column, input_format, settings.exclude)
-    inventory = discover(paths, options)
-    fluency = None
-    if settings.fluency:
-        from mtqa.score.fluency import load_scorer
+def score(paths: list[str], settings: Settings, options: RunOptions | None = None) -> RunResult:
+    """Score a corpus; returns the summary (with signature and gate) and the report views."""
+    opts = options or RunOptions()
+    if opts.chunk_size < 1:
+        raise UsageError(f"--chunk-size must be at least 1, not {opts.chunk_size}")
+    ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude)
+    inventory = discover(paths, ingest)
+    out_dir = Path(settings.out) if opts.write else None
+    rules = select_rules(settings.select, settings.ignore)
+    store = PartStore(out_dir / PARTS if out_dir else None)
+    if opts.resume and any(f.path == Path("-") for f in inventory.files):
+        raise UsageError("-: a run reading stdin cannot be resumed")
+    done = store.start(_manifest(settings, rules, inventory, opts), opts.resume)
+    baseline = Baseline.load(opts.baseline) if opts.baseline else None
 
-        fluency = load_scorer(settings)
-    pipeline = Pipeline(settings, fluency, Baseline.load(baseline) if baseline else None)
-    if write_baseline:
-        pipeline.finding_keys = []
-    collector = Collector()
-    articles = read_articles(inventory, options)
-    bar = _progress_bar(progress)
-    for result in pipeline.run(articles):
-        collector.add(result)
-        if result.status == "error" and on_error is not None:
-            on_error(result)
+    work = ((i, chunk) for i, chunk in chunks(read_articles(inventory, ingest), opts.chunk_size) if i not in done)
+    bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
+    engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers)
+    try:
+        for out in engine.map(work):
+            store.write(out)
+            if opts.on_error is not None:
+                arts = out.tables["articles"]
+                for row in arts[arts.status == "error"].to_dict("records"):
+                    opts.on_error(row)
+            if bar is not None:
+                bar.update(len(out.tables["articles"]))
+    finally:
+        engine.close()
         if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
-    frames = collector.frames()
-    summary = collector.summary()
+            bar.close()
+
+    if not store.indexes():
+        store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
+    indexes = store.indexes()
+    schemas = {name: unify([store.schema(i, name) for i in indexes]) for name in TABLES} if indexes else {}
+    writer = None
+    if out_dir is not None and schemas:
+        schemas["articles"] = schemas["articles"].remove(schemas["articles"].get_field_index("_text"))
+        sentences = schemas["sentences"]
+        schemas["sentences"] = sentences.insert(sentences.get_field_index("rank_in_article") + 1, _int_field("rank_in_corpus"))
+        writer = TableWriter(out_dir, schemas, opts.output_format)
+    view = assemble(store, writer, keep_tables=opts.keep_tables)
+    summary = view.summary
     summary["skipped_files"] = inventory.skipped
-    summary["reference"] = pipeline.references.corpus()
-    summary["fluency"] = fluency.corpus_summary(frames["sentences"]) if fluency else {"enabled": False, "reason": "--no-fluency"}
-    summary["baseline"] = {"file": baseline, "suppressed": pipeline.baseline.suppressed} if pipeline.baseline else None
-    summary["gate"] = decide(dict(collector.status), settings).as_dict()
-    if write_baseline and pipeline.finding_keys is not None:
+    summary["reference"] = ReferenceScorer().corpus(view.reference)
+    if settings.fluency:
+        summary["fluency"] = {k: v for k, v in (view.fluency_model or {"enabled": True, "model": settings.model}).items() if k != "signature"}
+    else:
+        summary["fluency"] = {"enabled": False, "reason": "--no-fluency"}
+    summary["baseline"] = {"file": opts.baseline, "suppressed": view.suppressed} if baseline else None
+    summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, settings).as_dict()
+    summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(indexes), "resumed_chunks": len(done)}
+    if opts.write_baseline:
         from mtqa import baseline as baseline_file
 
-        baseline_file.write(write_baseline, pipeline.finding_keys)
-    summary["signature"] = signature.build(settings, pipeline.rules, fluency.signature() if fluency else None)
-    out_dir = Path(settings.out) if write else None
-    result = RunResult(summary, frames, out_dir)
+        baseline_file.write(opts.write_baseline, view.keys or [])
+    model_sig = (view.fluency_model or {}).get("signature") if settings.fluency else None
+    summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
+    result = RunResult(summary, view, out_dir, view.tables)
     if out_dir is not None:
         from mtqa.report import html
 
-        write_outputs(out_dir, frames, summary, html.render(result, collector.worst_texts()))
+        write_reports(out_dir, summary, html.render(result))
+    store.remove()  # the run is complete: its outputs replace the parts
     return result
 
 
-def _progress_bar(enabled: bool) -> Any:
+def _int_field(name: str) -> Any:
+    import pyarrow as pa
+
+    return pa.field(name, pa.int64())
+
+
+def _manifest(settings: Settings, rules: list[Any], inventory: Inventory, opts: RunOptions) -> dict[str, Any]:
+    """What must be the same for a run to be resumed: settings, rules, inputs, chunking."""
+    files = []
+    for f in inventory.files:
+        stat = f.path.stat() if f.path != Path("-") else None
+        files.append([f.path.as_posix(), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
+    config = {k: v for k, v in asdict(settings).items() if k not in ("out", "source")}
+    baseline = hashlib.sha256(Path(opts.baseline).read_bytes()).hexdigest() if opts.baseline and Path(opts.baseline).is_file() else None
+    return {
+        "mtqa": __version__, "data": signature.data_hash(), "settings": _jsonable(config),
+        "rules": [r.code for r in rules], "inputs": files, "input_format": opts.input_format,
+        "chunk_articles": opts.chunk_size, "baseline": baseline, "write_baseline": bool(opts.write_baseline),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return getattr(value, "value", value)
+
+
+def _progress_bar(enabled: bool, inventory: Inventory, ingest: IngestOptions, initial: int) -> Any:
+    """A tqdm bar on stderr; its total comes from a quick count of the articles (no scoring)."""
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(desc="mtqa", unit=" articles", file=sys.stderr, dynamic_ncols=True)
+    total = None
+    if all(f.path != Path("-") for f in inventory.files):
+        total = sum(1 for _ in read_articles(inventory, ingest))
+    return tqdm(desc="mtqa", unit=" articles", total=total, initial=initial, file=sys.stderr, dynamic_ncols=True,
+                smoothing=0.1)

@@ -34,7 +34,6 @@ def finding_key(doc: Document, f: Finding) -> str:
 class Baseline:
     def __init__(self, keys: Iterable[str] = ()) -> None:
         self.allowed = Counter(keys)
-        self.suppressed = 0
 
     @classmethod
     def load(cls, path: str) -> Baseline:
@@ -45,14 +44,14 @@ class Baseline:
             raise UsageError(f"{path}: not a readable mtqa baseline ({type(exc).__name__}: {exc})") from None
 
     def filter(self, doc: Document, findings: list[Finding]) -> list[Finding]:
-        """The findings the baseline does not cover."""
+        """The findings the baseline does not cover (pure: the baseline is not consumed,
+        so a chunk scored twice, on resume or by a retried Dask task, gives the same answer)."""
+        used: Counter[str] = Counter()
         kept = []
         for f in findings:
             key = finding_key(doc, f)
-            if self.allowed[key] > 0:
-                self.allowed[key] -= 1
-                self.suppressed += 1
-            else:
+            used[key] += 1
+            if used[key] > self.allowed[key]:
                 kept.append(f)
         return kept
 

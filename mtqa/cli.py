@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 from mtqa import __version__
 from mtqa.config import FAIL_ON, Settings, apply, load_settings
-from mtqa.errors import ExitCode, MtqaError
+from mtqa.errors import ExitCode, MtqaError, UsageError
 from mtqa.report import formats
 from mtqa.report.terminal import print_error, use_colour
+from mtqa.types import is_missing
 
 EPILOG = """exit codes:
   0  every article was scored and the gate passed
@@ -38,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("-f", "--format", choices=formats.NAMES, default="text", help="what to print on stdout (default: text)")
     sc.add_argument("-o", "--out", help="output folder for CSV/JSON/HTML reports (default: reports/)")
     sc.add_argument("--no-write", action="store_true", help="do not write the report files")
+    sc.add_argument("--output-format", choices=["csv", "parquet", "both"], default="csv",
+                    help="format of the articles/sentences/findings tables in --out (default: csv)")
+    sc.add_argument("--resume", action="store_true",
+                    help="continue an interrupted run in --out: finished chunks are not scored again")
+    sc.add_argument("--chunk-size", type=int, metavar="N",
+                    help="articles per chunk: the unit of work, of Dask tasks and of --resume (default: 256)")
+    sc.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local: this process; dask: tasks on a dask.distributed cluster (default: local)")
+    sc.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: start a LocalCluster)")
+    sc.add_argument("--workers", type=int, metavar="N", help="worker processes of the LocalCluster (default: 2)")
     sc.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
     sc.add_argument("--select", help="comma-separated rule codes or prefixes to enable (default: all)")
     sc.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
@@ -92,18 +103,25 @@ def _csv(value: str | None) -> list[str] | None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from mtqa.app import score
+    from mtqa.app import RunOptions, score
+    from mtqa.pipeline import CHUNK
 
     settings = _settings_from(args)
-    progress = not (args.quiet or args.no_progress) and sys.stderr.isatty()
+    if args.resume and args.no_write:
+        raise UsageError("--resume needs the output folder: drop --no-write")
 
-    def on_error(result) -> None:  # type: ignore[no-untyped-def]
-        a = result.article
-        loc = f"{a.path}:{a.line}" if a.line else a.path
-        print_error(f"{loc}: {result.reason}")
+    def on_error(row: dict) -> None:  # type: ignore[type-arg]
+        line = row.get("line")
+        loc = row["path"] if is_missing(line) else f"{row['path']}:{int(line)}"
+        print_error(f"{loc}: {row['reason']}")
 
-    run = score(args.paths, settings, input_format=args.input_format, write=not args.no_write,
-                progress=progress, on_error=on_error, baseline=args.baseline, write_baseline=args.write_baseline)
+    options = RunOptions(
+        input_format=args.input_format, write=not args.no_write, output_format=args.output_format,
+        progress=not (args.quiet or args.no_progress) and sys.stderr.isatty(), resume=args.resume,
+        chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, baseline=args.baseline,
+        write_baseline=args.write_baseline, keep_tables=() if args.quiet else formats.TABLES_NEEDED.get(args.format, ()),
+        on_error=on_error)
+    run = score(args.paths, settings, options)
     if not args.quiet:
         text = formats.render(args.format, run, colour=use_colour(sys.stdout, args.no_color))
         if text:

@@ -1,14 +1,13 @@
-"""The pipeline: ingest -> segment -> detect -> score, one chunk of articles at a time.
+"""The pipeline: segment -> detect -> score, one chunk of articles at a time.
 
-Chunks let the fluency model batch sentences across articles while memory stays
-bounded by the chunk, not the corpus.
+Chunks (``CHUNK`` articles, cut by :func:`mtqa.engine.chunks`) let the fluency model batch
+sentences across articles while memory stays bounded by the chunk, not the corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from mtqa.baseline import Baseline, finding_key
@@ -17,7 +16,7 @@ from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
 from mtqa.gate import article_status
 from mtqa.score import quality as q
-from mtqa.score.reference import ReferenceScorer
+from mtqa.score.reference import ReferenceScorer, ReferenceStats
 from mtqa.segment import segment
 from mtqa.types import Article, Document, Finding
 
@@ -37,7 +36,12 @@ class ArticleResult:
     penalty: float | None = None
     status: str = "error"
     reason: str = ""
-    reference: dict[str, float] | None = None
+    reference: dict[str, float | int | None] | None = None
+    reference_stats: ReferenceStats | None = None
+    #: baseline keys of the findings (see mtqa.baseline), for --write-baseline
+    keys: list[str] = field(default_factory=list)
+    #: findings the baseline suppressed
+    suppressed: int = 0
 
 
 class Pipeline:
@@ -46,16 +50,10 @@ class Pipeline:
     def __init__(self, settings: Settings, fluency: FluencyScorer | None = None, baseline: Baseline | None = None) -> None:
         self.settings = settings
         self.baseline = baseline
-        self.finding_keys: list[str] | None = None  # collected for --write-baseline
         self.rules: list[Rule] = select_rules(settings.select, settings.ignore)
         self.fluency = fluency
         self.references = ReferenceScorer()
         self._per_path: dict[str, list[Rule]] = {}
-
-    def run(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        it = iter(articles)
-        while chunk := list(islice(it, CHUNK)):
-            yield from self.run_chunk(chunk)
 
     def run_chunk(self, chunk: Sequence[Article]) -> list[ArticleResult]:
         """Segment every article, score all their sentences with the LM in one go, then detect and score."""
@@ -67,11 +65,10 @@ class Pipeline:
                 d.fluency = [next(flat) for _ in d.sentences]
         for r in results:
             if r.doc is not None:
-                r.findings = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
-                if self.finding_keys is not None:
-                    self.finding_keys += [finding_key(r.doc, f) for f in r.findings]
-                if self.baseline is not None:
-                    r.findings = self.baseline.filter(r.doc, r.findings)
+                found = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
+                r.keys = [finding_key(r.doc, f) for f in found]
+                r.findings = self.baseline.filter(r.doc, found) if self.baseline is not None else found
+                r.suppressed = len(found) - len(r.findings)
                 self._finish(r)
         return results
 
@@ -97,4 +94,4 @@ class Pipeline:
         r.quality = q.quality(r.findings, r.words)
         r.status, r.reason = article_status(q.worst_severity(r.findings), r.quality, self.settings)
         if r.article.reference:
-            r.reference = self.references.article(r.article.text, r.article.reference)
+            r.reference, r.reference_stats = self.references.article(r.article.text, r.article.reference)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -103,3 +104,8 @@ class Finding:
             "suggestion": self.suggestion,
             "confidence": round(self.confidence, 3),
         }
+
+
+def is_missing(value: Any) -> bool:
+    """None or NaN (pandas' empty cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -40,7 +40,10 @@ def test_outputs_written_and_loadable(tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert articles.loc[0, "status"] == "fail" and articles.loc[0, "findings"] == len(findings)
     assert {"MT101", "MT301", "MT302"} <= set(findings.code)
-    assert sentences.rank_in_corpus.tolist() == list(range(1, len(sentences) + 1))
+    assert sentences.sentence.tolist() == list(range(len(sentences)))  # input order
+    assert sorted(sentences.rank_in_corpus) == list(range(1, len(sentences) + 1))
+    ranked = sentences.sort_values("rank_in_corpus")
+    assert ranked.penalty.is_monotonic_decreasing  # rank 1 = the worst sentence
     assert summary["signature"]["string"].startswith("mtqa:")
     assert summary["gate"]["exit_code"] == 1
     text = SEED.read_text()

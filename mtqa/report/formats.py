@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _text(run: RunResult, colour: bool) -> str:
-    sentences = run.frames["sentences"]
+    sentences = run.view.worst_sentences
     worst = sentences.head(3).to_dict("records") if not sentences.empty else []
     return render_summary(run.summary, colour, worst)
 
@@ -24,7 +24,7 @@ def _json(run: RunResult, colour: bool) -> str:
 
 
 def _jsonl(run: RunResult, colour: bool) -> str:
-    findings = run.frames["findings"]
+    findings = run.tables["findings"]
     return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in findings.to_dict("records"))
 
 
@@ -32,6 +32,11 @@ RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
     "text": _text, "json": _json, "jsonl": _jsonl, "sarif": sarif, "junit": junit, "github": github,
 }
 NAMES = tuple(RENDERERS)
+#: the full tables a format lists row by row (held in memory for it; the others need none)
+TABLES_NEEDED: dict[str, tuple[str, ...]] = {
+    "jsonl": ("findings",), "sarif": ("articles", "findings"), "junit": ("articles", "findings"),
+    "github": ("articles", "findings"),
+}
 
 
 def render(name: str, run: RunResult, colour: bool) -> str:

@@ -157,17 +157,15 @@ _JS = """
 TABLE_COLUMNS = ["article_id", "status", "quality", "fluency_mean", "findings", "critical", "major", "minor", "words", "bleu"]
 
 
-def render(run: RunResult, texts: dict[str, str]) -> str:
-    """The report page. ``texts`` maps article id -> article text (for highlighting)."""
+def render(run: RunResult) -> str:
+    """The report page: totals, plots, the worst articles' table and the worst articles in detail."""
     s = run.summary
-    articles: pd.DataFrame = run.frames["articles"]
-    findings: pd.DataFrame = run.frames["findings"]
-    sentences: pd.DataFrame = run.frames["sentences"]
-    order = articles.assign(_rank=articles.status.map({"error": 0, "fail": 1, "warn": 2, "pass": 3}))
-    order = order.sort_values(["_rank", "quality"], kind="mergesort")
-    detailed = [a for a in order.article_id.tolist() if a in texts][:DETAIL_LIMIT]
+    view = run.view
+    order: pd.DataFrame = view.worst_articles  # worst first, at most TABLE_LIMIT rows
+    total = s["articles"]["total"]
+    detailed = [d.row["article_id"] for d in view.detail[:DETAIL_LIMIT]]
     anchors = {a: f"a{i}" for i, a in enumerate(detailed)}
-    cols = [c for c in TABLE_COLUMNS if c in articles.columns]
+    cols = [c for c in TABLE_COLUMNS if c in order.columns]
     table_rows = [{**{c: _plain(r[c]) for c in cols}, "anchor": anchors.get(r["article_id"])}
                   for r in order.head(TABLE_LIMIT).to_dict("records")]
     gate = s["gate"]
@@ -187,8 +185,8 @@ def render(run: RunResult, texts: dict[str, str]) -> str:
         _fluency_line(s),
         _reference_line(s),
         "<h2>Overview</h2><div class=grid>",
-        histogram(articles.quality, "Articles by quality (0-100)"),
-        histogram(articles["fluency_mean"], "Articles by mean fluency (0-100)") if "fluency_mean" in articles else "",
+        histogram(pd.Series(view.quality), "Articles by quality (0-100)"),
+        histogram(pd.Series(view.fluency_mean), "Articles by mean fluency (0-100)") if view.fluency_mean is not None else "",
         bar_chart(sorted(((k, float(v)) for k, v in s["findings"]["by_rule"].items()), key=lambda kv: -kv[1])[:15], "Findings per rule", "#c62828"),
         bar_chart([(str(r["article_id"]), float(r["quality"])) for r in order[order.status != "error"].head(10).to_dict("records")],
                   "Worst articles (quality)", "#6d4c41"),
@@ -199,16 +197,14 @@ def render(run: RunResult, texts: dict[str, str]) -> str:
         "<button id=prev type=button>previous</button><button id=next type=button>next</button><span id=pageinfo></span></div>",
         "<table id=articles><thead><tr>" + "".join(f"<th data-key=\"{esc(c)}\">{esc(c)}</th>" for c in cols) + "</tr></thead><tbody id=rows></tbody></table>",
     ]
-    if len(articles) > TABLE_LIMIT:
-        parts.append(f"<p class=note>The table lists the {TABLE_LIMIT:,} worst of {len(articles):,} articles; articles.csv has all.</p>")
+    if total > len(order):
+        parts.append(f"<p class=note>The table lists the {len(order):,} worst of {total:,} articles; the articles table has all.</p>")
     parts.append("<h2>Articles in detail</h2>")
-    if len(texts) > len(detailed):
-        parts.append(f"<p class=note>Detail for the {len(detailed)} worst articles of {len(articles)}; the CSV files have every article.</p>")
-    by_article = {k: g.to_dict("records") for k, g in findings.groupby("article_id")} if not findings.empty else {}
-    sent_by_article = {k: g for k, g in sentences.groupby("article_id")} if not sentences.empty else {}
-    info = articles.set_index("article_id").to_dict("index")
-    for art in detailed:
-        parts.append(_article_section(art, anchors[art], info[art], texts[art], by_article.get(art, []), sent_by_article.get(art)))
+    if total > len(detailed):
+        parts.append(f"<p class=note>Detail for the {len(detailed)} worst articles of {total}; the tables have every article.</p>")
+    for d in view.detail[:DETAIL_LIMIT]:
+        art = d.row["article_id"]
+        parts.append(_article_section(art, anchors[art], d.row, d.text, d.findings, d.sentences))
     parts.append(f"<div id=tip role=tooltip></div><script type=application/json id=mtqa-data>{json_for_script({'columns': cols, 'articles': table_rows})}</script>")
     parts.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(p for p in parts if p)
@@ -222,7 +218,7 @@ def _article_section(art: str, anchor: str, a: dict[str, Any], text: str, found:
             + (f" · BLEU {esc(a.get('bleu'))} chrF {esc(a.get('chrf'))} TER {esc(a.get('ter'))}" if a.get("bleu") == a.get("bleu") and a.get("bleu") is not None else "")
             + (f" · {esc(a.get('reason'))}" if a.get("reason") else "") + "</p>")
     worst = ""
-    if sents is not None and "fluency" in sents and sents["fluency"].notna().any():
+    if "fluency" in sents and sents["fluency"].notna().any():
         low = sents.sort_values("fluency").head(3)
         worst = "<p>Least fluent sentences:</p><ol>" + "".join(
             f"<li>{esc(r['text'])} <span class=note>(fluency {esc(r['fluency'])}; worst word {esc(r.get('worst_word'))})</span></li>"

@@ -24,9 +24,9 @@ _TEXT_FORMATS = (".txt", ".md", ".txt.gz", ".md.gz")
 
 def _joined(run: RunResult) -> list[dict[str, Any]]:
     """Finding rows with their article's path and line."""
-    articles = run.frames["articles"].set_index("article_id")[["path", "line"]].to_dict("index")
+    articles = run.tables["articles"].set_index("article_id")[["path", "line"]].to_dict("index")
     rows = []
-    for f in run.frames["findings"].to_dict("records"):
+    for f in run.tables["findings"].to_dict("records"):
         a = articles.get(f["article_id"], {"path": "", "line": 1})
         whole_file = str(a["path"]).endswith(_TEXT_FORMATS)
         f["file"] = a["path"]
@@ -83,9 +83,9 @@ def sarif(run: RunResult, colour: bool = False) -> str:
 
 def junit(run: RunResult, colour: bool = False) -> str:
     """One testcase per article; gate-failing articles fail, unreadable ones are errors."""
-    articles = run.frames["articles"].to_dict("records")
+    articles = run.tables["articles"].to_dict("records")
     by_article: dict[str, list[dict[str, Any]]] = {}
-    for f in run.frames["findings"].to_dict("records"):
+    for f in run.tables["findings"].to_dict("records"):
         by_article.setdefault(str(f["article_id"]), []).append(f)
     counts = run.summary["articles"]
     suite = ET.Element("testsuite", name="mtqa", tests=str(counts["total"]), failures=str(counts["fail"]),

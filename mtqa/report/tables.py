@@ -1,4 +1,4 @@
-"""Write the run's tables (CSV, optionally Parquet) and summary.json to the output folder.
+"""Write the run's tables (CSV and/or Parquet, part by part), summary.json and report.html.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
 carriage return) get a leading apostrophe: corpus text is untrusted.
@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from mtqa.errors import UsageError
+from mtqa.types import is_missing
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,17 +34,94 @@ def safe_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_outputs(out_dir: Path, frames: dict[str, pd.DataFrame], summary: dict[str, Any], html: str | None = None) -> list[Path]:
-    """``articles.csv``, ``sentences.csv``, ``findings.csv``, ``summary.json`` and ``report.html``; returns the paths."""
+OUTPUT_FORMATS = ("csv", "parquet", "both")
+
+
+class TableWriter:
+    """Writes the ``articles``, ``sentences`` and ``findings`` tables part by part (CSV and/or
+    Parquet), so a corpus of any size is written with the memory of one part.
+
+    ``schemas`` are the final tables' columns and types (the union over all parts); a part
+    lacking a column gets empty cells.
+    """
+
+    def __init__(self, out_dir: Path, schemas: dict[str, pa.Schema], output_format: str = "csv") -> None:
+        make_folder(out_dir)
+        self.schemas = schemas
+        self.csv = output_format in ("csv", "both")
+        self.parquet = output_format in ("parquet", "both")
+        self.paths: list[Path] = []
+        self._started: set[str] = set()
+        self._parquet: dict[str, pq.ParquetWriter] = {}
+        for name, schema in schemas.items():
+            if self.csv:
+                self.paths.append(out_dir / f"{name}.csv")
+            if self.parquet:
+                path = out_dir / f"{name}.parquet"
+                self._parquet[name] = pq.ParquetWriter(path, schema)
+                self.paths.append(path)
+        for stale in (out_dir / f"{n}.{ext}" for n in schemas for ext in ("csv", "parquet")):
+            if stale not in self.paths and stale.exists():
+                stale.unlink()  # a previous run's other format would look current
+
+    def write(self, frames: dict[str, pd.DataFrame]) -> None:
+        for name, frame in frames.items():
+            schema = self.schemas[name]
+            frame = frame.reindex(columns=schema.names)
+            if self.csv:
+                path = next(p for p in self.paths if p.name == f"{name}.csv")
+                safe_for_csv(frame).to_csv(path, index=False, mode="a" if name in self._started else "w",
+                                           header=name not in self._started)
+                self._started.add(name)
+            if self.parquet:
+                self._parquet[name].write_table(conform(frame, schema))
+
+    def close(self) -> None:
+        for name in self.schemas:
+            if self.csv and name not in self._started:
+                self.write({name: pd.DataFrame(columns=self.schemas[name].names)})
+        for w in self._parquet.values():
+            w.close()
+
+
+def unify(schemas: list[pa.Schema]) -> pa.Schema:
+    """One schema for all parts: columns in first-seen order; types promoted, strings where they cannot be."""
+    fields: dict[str, pa.DataType] = {}
+    for schema in schemas:
+        for f in schema:
+            if f.name not in fields or pa.types.is_null(fields[f.name]):
+                fields[f.name] = f.type
+            elif not pa.types.is_null(f.type) and f.type != fields[f.name]:
+                try:
+                    fields[f.name] = pa.unify_schemas([pa.schema([(f.name, fields[f.name])]), pa.schema([f])],
+                                                      promote_options="permissive").field(f.name).type
+                except (pa.ArrowTypeError, pa.ArrowInvalid):
+                    fields[f.name] = pa.string()
+    return pa.schema([(name, pa.string() if pa.types.is_null(t) else t) for name, t in fields.items()])
+
+
+def conform(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """The frame as an Arrow table of exactly ``schema`` (values of string columns stringified)."""
+    columns = []
+    for f in schema:
+        values = frame[f.name]
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            values = values.map(lambda v: None if is_missing(v) else str(v))
+        columns.append(pa.array(values, type=f.type, from_pandas=True))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def make_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{out_dir}: cannot create output folder: {exc.strerror or exc}") from None
+
+
+def write_reports(out_dir: Path, summary: dict[str, Any], html: str | None = None) -> list[Path]:
+    """``summary.json`` and ``report.html``; returns the paths."""
+    make_folder(out_dir)
     written = []
-    for name, frame in frames.items():
-        path = out_dir / f"{name}.csv"
-        safe_for_csv(frame).to_csv(path, index=False)
-        written.append(path)
     path = out_dir / "summary.json"
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     written.append(path)

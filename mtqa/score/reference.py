@@ -3,7 +3,7 @@
 An article and its reference are split into paragraphs; when both have the same number
 of paragraphs, the paragraphs are the aligned segments, otherwise the whole article is
 one segment. Article scores are sacrebleu corpus scores over the article's segments;
-corpus scores are over all segments of all articles.
+corpus scores are over all segments of all articles, computed from summed statistics.
 
 TER's shift search grows steeply with segment length, so segments longer than
 ``TER_MAX_WORDS`` words get no TER (the count left out is reported); BLEU and chrF
@@ -13,7 +13,7 @@ cover every segment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
@@ -36,54 +36,83 @@ def align(text: str, reference: str) -> list[tuple[str, str]]:
 
 
 @dataclass
-class ReferenceScorer:
-    hyps: list[str] = field(default_factory=list)
-    refs: list[str] = field(default_factory=list)
+class ReferenceStats:
+    """Summable corpus statistics (sacrebleu's sufficient statistics), so corpus scores can be
+    computed from per-chunk totals without holding every segment."""
+
+    segments: int = 0
+    bleu: list[int] = field(default_factory=list)
+    chrf: list[int] = field(default_factory=list)
     ter_edits: float = 0.0
     ter_ref_length: float = 0.0
     ter_left_out: int = 0
 
-    def __post_init__(self) -> None:
-        self._bleu, self._chrf, self._ter = BLEU(effective_order=True), CHRF(), TER()
+    def add(self, other: ReferenceStats) -> None:
+        self.segments += other.segments
+        self.bleu = _sum(self.bleu, other.bleu)
+        self.chrf = _sum(self.chrf, other.chrf)
+        self.ter_edits += other.ter_edits
+        self.ter_ref_length += other.ter_ref_length
+        self.ter_left_out += other.ter_left_out
 
-    def article(self, text: str, reference: str) -> dict[str, float | int | None]:
-        """Scores for one article; its segments are remembered for the corpus score."""
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class ReferenceScorer:
+    """Scores articles against their references; corpus scores come from summed :class:`ReferenceStats`."""
+
+    def __init__(self) -> None:
+        self._bleu, self._chrf, self._ter = BLEU(effective_order=True), CHRF(), TER()
+        self._corpus_bleu = BLEU()
+        for metric in (self._bleu, self._chrf, self._ter, self._corpus_bleu):
+            metric.corpus_score(["x"], [["x"]])  # fixes nrefs=1, which sacrebleu's signatures report
+
+    def article(self, text: str, reference: str) -> tuple[dict[str, float | int | None], ReferenceStats]:
+        """Scores for one article, and its statistics for the corpus score."""
         pairs = align(text, reference)
         hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
-        self.hyps += hyps
-        self.refs += refs
+        stats = ReferenceStats(segments=len(pairs))
+        stats.bleu = _sum([], self._corpus_bleu._extract_corpus_statistics(hyps, [refs]))
+        stats.chrf = _sum([], self._chrf._extract_corpus_statistics(hyps, [refs]))
         ter_pairs = [(h, r) for h, r in pairs if _short(h, r)]
-        self.ter_left_out += len(pairs) - len(ter_pairs)
+        stats.ter_left_out = len(pairs) - len(ter_pairs)
         ter = None
         if ter_pairs:
             result = self._ter.corpus_score([h for h, _ in ter_pairs], [[r for _, r in ter_pairs]])
             ter = result.score
-            self.ter_edits += result.num_edits
-            self.ter_ref_length += result.ref_length
-        return {
+            stats.ter_edits, stats.ter_ref_length = float(result.num_edits), float(result.ref_length)
+        scores = {
             "bleu": round(self._bleu.corpus_score(hyps, [refs]).score, 2),
-            "chrf": round(self._chrf.corpus_score(hyps, [refs]).score, 2),
+            "chrf": round(self._chrf._compute_score_from_stats(stats.chrf).score, 2),
             "ter": round(ter, 2) if ter is not None else None,
             "ref_segments": len(pairs),
         }
+        return scores, stats
 
-    def corpus(self) -> dict[str, object] | None:
+    def corpus(self, stats: ReferenceStats) -> dict[str, object] | None:
         """Corpus scores and sacrebleu signatures, or None when no article had a reference."""
-        if not self.hyps:
+        if not stats.segments:
             return None
-        bleu, chrf = BLEU(), CHRF()
-        out: dict[str, object] = {
-            "segments": len(self.hyps),
-            "bleu": round(bleu.corpus_score(self.hyps, [self.refs]).score, 2),
-            "chrf": round(chrf.corpus_score(self.hyps, [self.refs]).score, 2),
-            # sacrebleu's corpus TER: total edits over total reference length, from the article passes
-            "ter": round(100 * self.ter_edits / self.ter_ref_length, 2) if self.ter_ref_length else None,
-            "ter_segments_left_out": self.ter_left_out,
-            "bleu_signature": str(bleu.get_signature()),
-            "chrf_signature": str(chrf.get_signature()),
-            "ter_signature": str(self._ter.get_signature()) if self.ter_ref_length else None,
+        return {
+            "segments": stats.segments,
+            "bleu": round(self._corpus_bleu._compute_score_from_stats(stats.bleu).score, 2),
+            "chrf": round(self._chrf._compute_score_from_stats(stats.chrf).score, 2),
+            # sacrebleu's corpus TER: total edits over total reference length
+            "ter": round(100 * stats.ter_edits / stats.ter_ref_length, 2) if stats.ter_ref_length else None,
+            "ter_segments_left_out": stats.ter_left_out,
+            "bleu_signature": str(self._corpus_bleu.get_signature()),
+            "chrf_signature": str(self._chrf.get_signature()),
+            "ter_signature": str(self._ter.get_signature()) if stats.ter_ref_length else None,
         }
-        return out
+
+
+def _sum(total: list[int], rows: list[int] | list[list[int]]) -> list[int]:
+    """Element-wise sum of statistics vectors (a vector or a list of per-segment vectors)."""
+    vectors = [rows] if rows and not isinstance(rows[0], list) else rows
+    for v in vectors:
+        total = [a + b for a, b in zip(total, v)] if total else [int(x) for x in v]
+    return total
 
 
 def _short(hyp: str, ref: str) -> bool:

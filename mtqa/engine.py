@@ -1,0 +1,147 @@
+"""Engines: where chunks of articles are scored.
+
+``local`` scores them in this process; ``dask`` sends each chunk to a ``dask.distributed``
+cluster as a task. Both run the same :func:`score_chunk`, on the same chunks, so their
+results are identical. The language model is loaded once per process (the local one, or
+each Dask worker) and reused by every chunk that process scores.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from mtqa.aggregate import ChunkOutput, chunk_output
+from mtqa.baseline import Baseline
+from mtqa.config import Settings
+from mtqa.errors import UsageError
+from mtqa.pipeline import CHUNK, Pipeline
+from mtqa.types import Article
+
+ENGINES = ("local", "dask")
+#: the scorer this process loaded: (model settings, scorer); one model at a time
+_SCORER: tuple[tuple[Any, ...], Any] | None = None
+#: how many times this process loaded a model (the Dask test checks once per worker)
+MODEL_LOADS = 0
+
+
+def chunks(articles: Iterable[Article], size: int = CHUNK) -> Iterator[tuple[int, list[Article]]]:
+    """Numbered chunks of ``size`` articles, in input order (the unit of work and of resume)."""
+    it = iter(articles)
+    index = 0
+    while chunk := list(islice(it, size)):
+        yield index, chunk
+        index += 1
+
+
+def _scorer(settings: Settings) -> Any:
+    """This process's fluency scorer for the settings' model, loaded on first use."""
+    global _SCORER, MODEL_LOADS
+    key = (settings.model, settings.device, settings.quantize, settings.batch_size)
+    if _SCORER is None or _SCORER[0] != key:
+        from mtqa.score.fluency import load_scorer
+
+        _SCORER = None  # free the old model before loading another
+        _SCORER = (key, load_scorer(settings))
+        MODEL_LOADS += 1
+    return _SCORER[1]
+
+
+def score_chunk(settings: Settings, baseline: Baseline | None, index: int, articles: list[Article],
+                keep_keys: bool = False) -> ChunkOutput:
+    """Score one chunk: the task both engines run."""
+    fluency = _scorer(settings) if settings.fluency else None
+    hits, misses = (fluency.cache.hits, fluency.cache.misses) if fluency is not None and fluency.cache else (0, 0)
+    results = Pipeline(settings, fluency, baseline).run_chunk(articles)
+    model = None
+    if fluency is not None:
+        model = {"enabled": True, "model": fluency.lm.info["name"], "calibrated": fluency.calibration is not None,
+                 "signature": fluency.signature(), "load_seconds": fluency.lm.info.get("load_seconds"),
+                 "cache_hits": fluency.cache.hits - hits if fluency.cache else 0,
+                 "cache_misses": fluency.cache.misses - misses if fluency.cache else 0,
+                 "process": f"{socket.gethostname()}:{os.getpid()}", "loads_in_process": MODEL_LOADS}
+    return chunk_output(index, results, keep_keys, model)
+
+
+class LocalEngine:
+    """Scores chunks one after another in this process."""
+
+    def __init__(self, settings: Settings, baseline: Baseline | None, keep_keys: bool) -> None:
+        self.args = (settings, baseline)
+        self.keep_keys = keep_keys
+
+    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+        for index, articles in work:
+            yield score_chunk(*self.args, index, articles, self.keep_keys)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class DaskEngine:
+    """Scores chunks as tasks on a ``dask.distributed`` cluster (a LocalCluster when no address is given).
+
+    At most two tasks per worker thread are in flight, so the client reads the corpus only as
+    fast as the cluster scores it. Results arrive in completion order; the part store puts
+    them back in input order.
+    """
+
+    def __init__(self, settings: Settings, baseline: Baseline | None, keep_keys: bool,
+                 scheduler: str | None = None, workers: int | None = None) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError("--engine dask needs dask.distributed: pip install 'mtqa[dask]'") from None
+        started = time.perf_counter()
+        if scheduler:
+            self.cluster = None
+            self.client = Client(scheduler, timeout="30s")
+        else:
+            self.cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                                        host="127.0.0.1", dashboard_address=None)
+            self.client = Client(self.cluster)
+        self.startup_seconds = round(time.perf_counter() - started, 2)
+        threads = sum(self.client.nthreads().values()) or 1
+        self.window = 2 * threads
+        self.settings = self.client.scatter(settings, broadcast=True)
+        self.baseline = self.client.scatter(baseline, broadcast=True) if baseline is not None else None
+        self.keep_keys = keep_keys
+
+    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+        from dask.distributed import as_completed
+
+        it = iter(work)
+        pending = as_completed()
+        for index, articles in islice(it, self.window):
+            pending.add(self._submit(index, articles))
+        for future in pending:
+            out = future.result()
+            future.release()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.add(self._submit(*nxt))
+            yield out
+
+    def _submit(self, index: int, articles: list[Article]) -> Any:
+        return self.client.submit(score_chunk, self.settings, self.baseline, index, articles, self.keep_keys,
+                                  key=f"mtqa-chunk-{index}-{id(self)}", pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_engine(name: str, settings: Settings, baseline: Baseline | None, keep_keys: bool,
+                scheduler: str | None = None, workers: int | None = None) -> LocalEngine | DaskEngine:
+    if name == "local":
+        if scheduler or workers:
+            raise UsageError("--scheduler and --workers need --engine dask")
+        return LocalEngine(settings, baseline, keep_keys)
+    if name == "dask":
+        return DaskEngine(settings, baseline, keep_keys, scheduler, workers)
+    raise UsageError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

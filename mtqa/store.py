@@ -1,0 +1,124 @@
+"""The part store: each scored chunk's tables, written as soon as the chunk is done.
+
+Layout of ``OUT/.mtqa-parts/``::
+
+    manifest.json                      what the run is (settings, rules, inputs): resume checks it
+    00000042.articles.parquet          the chunk's rows (articles keep their text for the report)
+    00000042.sentences.parquet
+    00000042.findings.parquet
+    00000042.json                      the chunk's totals; written last, so it marks the chunk done
+
+A chunk counts as done only when its ``.json`` exists, and that file is renamed into place
+after its tables, so an interrupted run leaves no half-written chunk that ``--resume``
+would trust. The final CSV/Parquet outputs are assembled from the parts
+(:func:`mtqa.aggregate.assemble`); the parts are deleted once the run is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mtqa.aggregate import TABLES, ChunkOutput
+from mtqa.errors import UsageError
+from mtqa.types import is_missing
+
+PARTS = ".mtqa-parts"
+
+
+class PartStore:
+    """Chunk parts of one run under ``root`` (a temporary folder when the run writes no outputs)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="mtqa-parts-") if root is None else None
+        self.root = Path(self._tmp.name) if self._tmp else root
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{self.root}: cannot create the parts folder: {exc.strerror or exc}") from None
+
+    def start(self, manifest: dict[str, Any], resume: bool) -> set[int]:
+        """Begin a run: with ``resume``, keep the parts of a run with the same manifest and return
+        the finished chunk indexes; otherwise (or for a new run) start empty."""
+        path = self.root / "manifest.json"
+        if resume:
+            if not path.exists():
+                raise UsageError(f"{self.root}: nothing to resume (no manifest.json); run without --resume")
+            old = json.loads(path.read_text("utf-8"))
+            if old != manifest:
+                changed = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
+                raise UsageError(f"{self.root}: cannot resume, the run differs in: {', '.join(changed)}; run without --resume")
+            return set(self.indexes())
+        for child in self.root.iterdir():
+            if child.is_file():
+                child.unlink()
+            else:
+                shutil.rmtree(child)
+        _atomic_write(path, json.dumps(manifest, indent=1, sort_keys=True))
+        return set()
+
+    def remove(self) -> None:
+        """Delete the parts (after the final outputs are written)."""
+        if self._tmp is not None:
+            self._tmp.cleanup()
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, out: ChunkOutput) -> None:
+        """Write a chunk's tables, then its totals (the done marker)."""
+        for name in TABLES:
+            target = self._path(out.index, f"{name}.parquet")
+            tmp = target.with_suffix(".tmp")
+            pq.write_table(_to_arrow(out.tables[name]), tmp)
+            os.replace(tmp, target)
+        _atomic_write(self._path(out.index, "json"), json.dumps(out.meta, default=str))
+
+    def indexes(self) -> list[int]:
+        """Finished chunks, in input order."""
+        return sorted(int(p.name.split(".")[0]) for p in self.root.glob("*.json") if p.name != "manifest.json")
+
+    def meta(self, index: int) -> dict[str, Any]:
+        return json.loads(self._path(index, "json").read_text("utf-8"))
+
+    def read(self, index: int, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """A chunk's table (only the named ``columns`` that it has, when given)."""
+        path = self._path(index, f"{table}.parquet")
+        if columns is not None:
+            present = set(pq.read_schema(path).names)
+            columns = [c for c in columns if c in present]
+        return pq.read_table(path, columns=columns).to_pandas()
+
+    def schema(self, index: int, table: str) -> pa.Schema:
+        return pq.read_schema(self._path(index, f"{table}.parquet"))
+
+    def _path(self, index: int, suffix: str) -> Path:
+        return self.root / f"{index:08d}.{suffix}"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table; input columns whose values mix types become strings."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        fixed = frame.copy()
+        for col in fixed.columns:
+            if fixed[col].dtype == object:
+                try:
+                    pa.array(fixed[col], from_pandas=True)
+                except (pa.ArrowTypeError, pa.ArrowInvalid):
+                    fixed[col] = fixed[col].map(lambda v: None if is_missing(v) else str(v))
+        return pa.Table.from_pandas(fixed, preserve_index=False)
