@@ -82,7 +82,7 @@ def lm(segments: int, workers: int, work: Path) -> None:
         for entry in ("models", "hashes.json"):
             if (shared / entry).exists():
                 (cache / entry).symlink_to(shared / entry)
-        r = run_mtqa(corpus, work / f"out-lm-{name.split()[0]}", ["--chunk-size", "4", *extra], {"MTQA_CACHE": str(cache)})
+        r = run_mtqa(corpus, work / f"out-lm-{name.split()[0]}", ["--chunk-size", "1", *extra], {"MTQA_CACHE": str(cache)})
         print(f"{name:<9} sentences {r['sentences']:>6}  wall {r['wall_s']:>6.1f} s  "
               f"({r['sentences'] / r['score_s']:.2f} sentences/s over the run)  peak RSS of the client {r['peak_rss_mb']} MB", flush=True)
 

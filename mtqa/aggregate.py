@@ -37,11 +37,11 @@ if TYPE_CHECKING:
 
 ARTICLE_COLUMNS = [
     "article_id", "path", "line", "title", "status", "reason", "words", "sentences",
-    "findings", "critical", "major", "minor", "penalty_per_100_words", "quality", "rules",
+    "findings", "critical", "major", "minor", "penalty_per_100_words", "quality", "est_mqm", "rules",
 ]
 SENTENCE_COLUMNS = [
     "article_id", "sentence", "paragraph", "start", "end", "text", "findings", "codes",
-    "worst_severity", "penalty", "rank_in_article",
+    "worst_severity", "penalty", "est_mqm", "rank_in_article",
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
@@ -98,7 +98,7 @@ def article_row(r: ArticleResult) -> dict[str, Any]:
         "status": r.status, "reason": r.reason, "words": r.words,
         "sentences": len(r.doc.sentences) if r.doc else 0, "findings": len(r.findings),
         "critical": sev.get("critical", 0), "major": sev.get("major", 0), "minor": sev.get("minor", 0),
-        "penalty_per_100_words": r.penalty, "quality": r.quality,
+        "penalty_per_100_words": r.penalty, "quality": r.quality, "est_mqm": r.est_mqm,
         "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())), TEXT: a.text,
     }
     if r.doc is not None and r.doc.fluency:
@@ -121,14 +121,14 @@ def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
         per_sentence.setdefault(f.sentence, []).append(f)
     fluency = r.doc.fluency or [None] * len(r.doc.sentences)
     rows = []
-    for s, fl in zip(r.doc.sentences, fluency):
+    for s, fl, est in zip(r.doc.sentences, fluency, r.sentence_est):
         found = per_sentence.get(s.index, [])
         worst = q.worst_severity(found)
         row = {
             "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
             "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
             "codes": ";".join(sorted({f.code for f in found})),
-            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found),
+            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found), "est_mqm": est,
         }
         if fl is not None:
             ww = fl.worst_word

@@ -110,7 +110,8 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
         summary["fluency"] = {"enabled": False, "reason": "--no-fluency"}
     summary["baseline"] = {"file": opts.baseline, "suppressed": view.suppressed} if baseline else None
     summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, settings).as_dict()
-    summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(indexes), "resumed_chunks": len(done)}
+    summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(indexes), "resumed_chunks": len(done),
+                         "startup_seconds": engine.startup_seconds}
     if opts.write_baseline:
         from mtqa import baseline as baseline_file
 

@@ -171,6 +171,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings.fluency = not args.no_fluency
     if args.kind == "mqm":
         result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings)
+        result.pop("frame")
         text = evaluate.render_table(result)
     elif args.kind == "mlqepe":
         result = evaluate.evaluate_mlqepe(args.path, settings, args.limit, args.seed)

@@ -70,6 +70,8 @@ def score_chunk(settings: Settings, baseline: Baseline | None, index: int, artic
 class LocalEngine:
     """Scores chunks one after another in this process."""
 
+    startup_seconds = 0.0
+
     def __init__(self, settings: Settings, baseline: Baseline | None, keep_keys: bool) -> None:
         self.args = (settings, baseline)
         self.keep_keys = keep_keys

@@ -30,10 +30,11 @@ import pandas as pd
 from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.pipeline import Pipeline
+from mtqa.score import estimate
 from mtqa.types import Article
 
 HUMAN_PREFIXES = ("Human-", "ref-", "ref")
-SCORES = ("quality", "fluency", "slor", "lm_mean_logprob", "neg_length")
+SCORES = ("est_mqm", "quality", "fluency", "slor", "lm_mean_logprob", "neg_length")
 
 
 @dataclass
@@ -72,8 +73,9 @@ def is_human(system: str) -> bool:
 def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
     """Run the ``mtqa score`` pipeline on each text as one article.
 
-    Per text: ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``, and
-    with the model ``fluency`` and ``slor`` (sentence means) and ``lm_mean_logprob`` (per token).
+    Per text: ``est_mqm``, ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``,
+    ``features`` (the estimate's features summed over the sentences), and with the model
+    ``fluency`` and ``slor`` (sentence means) and ``lm_mean_logprob`` (per token).
     """
     fluency = None
     if settings.fluency:
@@ -88,7 +90,9 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
             scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
             calibrated = [f.fluency for f in scored if f.fluency is not None]
             tokens = sum(f.tokens for f in scored)
+            feats = estimate.sentence_features(res.doc, res.findings) if res.doc is not None else []
             out.append({
+                "est_mqm": res.est_mqm, "features": {k: sum(f.get(k, 0.0) for f in feats) for k in estimate.LM_FEATURES},
                 "quality": res.quality, "neg_length": -res.words, "findings": res.findings, "flagged": bool(res.findings),
                 "flagged_major": any(f.severity.value != "minor" for f in res.findings),
                 "fluency": float(np.mean(calibrated)) if calibrated else None,
@@ -100,31 +104,44 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
 
 def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
     records = []
-    span_stats = {k: {"findings": 0, "hits": 0, "spans": 0, "found": 0} for k in ("all", "major+")}
+    span_stats: dict[str, dict[str, int]] = {}
     for row, scores in zip(rows, score_texts([r.target for r in rows], settings)):
         findings = scores.pop("findings")
-        records.append({"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency, **scores})
+        features = scores.pop("features")
+        records.append({"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency,
+                        **scores, **{f"x_{k}": v for k, v in features.items()}})
         if not is_human(row.system):
             _span_counts(span_stats, findings, row.spans)
     frame = pd.DataFrame(records)
+    spans = _span_summary(span_stats)
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
-            "correlations": correlations(frame), "spans": _span_summary(span_stats), "flag_rates": flag_rates(frame)}
+            "correlations": correlations(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
+            "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "flag_rates": flag_rates(frame),
+            "frame": frame}
 
 
 def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
-    for key, keep in (("all", lambda f: True), ("major+", lambda f: f.severity.value != "minor")):
-        chosen = [f for f in findings if keep(f)]
+    """Finding/span overlap counts for all findings, major and critical ones, each severity and each rule."""
+    stats.setdefault("spans", {"total": 0})["total"] += len(spans)  # recall of every group is over all spans
+    groups = {"all": findings, "major+": [f for f in findings if f.severity.value != "minor"]}
+    for f in findings:
+        groups.setdefault(f.severity.value, []).append(f)
+        groups.setdefault(f.code, []).append(f)
+    for key, chosen in groups.items():
+        stats.setdefault(key, {"findings": 0, "hits": 0, "found": 0})
         stats[key]["findings"] += len(chosen)
         stats[key]["hits"] += sum(any(a < f.end and f.start < b for a, b, _ in spans) for f in chosen)
-        stats[key]["spans"] += len(spans)
         stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
 
 
 def _span_summary(stats: dict[str, dict[str, int]]) -> dict[str, Any]:
+    total = stats.get("spans", {}).get("total", 0)
     out = {}
     for key, s in stats.items():
+        if key == "spans":
+            continue
         p = s["hits"] / s["findings"] if s["findings"] else None
-        r = s["found"] / s["spans"] if s["spans"] else None
+        r = s["found"] / total if total else None
         f1 = 2 * p * r / (p + r) if p and r else None
         out[key] = {"findings": s["findings"], "precision": _r(p), "recall": _r(r), "f1": _r(f1)}
     return out

@@ -15,6 +15,7 @@ from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
 from mtqa.gate import article_status
+from mtqa.score import estimate
 from mtqa.score import quality as q
 from mtqa.score.reference import ReferenceScorer, ReferenceStats
 from mtqa.segment import segment
@@ -42,6 +43,9 @@ class ArticleResult:
     keys: list[str] = field(default_factory=list)
     #: findings the baseline suppressed
     suppressed: int = 0
+    #: estimated MQM of each sentence, and of the article (their sum); see mtqa.score.estimate
+    sentence_est: list[float] = field(default_factory=list)
+    est_mqm: float | None = None
 
 
 class Pipeline:
@@ -93,5 +97,8 @@ class Pipeline:
         r.penalty = round(q.penalty_per_100_words(r.findings, r.words), 3)
         r.quality = q.quality(r.findings, r.words)
         r.status, r.reason = article_status(q.worst_severity(r.findings), r.quality, self.settings)
+        assert r.doc is not None
+        r.sentence_est = estimate.estimate(estimate.sentence_features(r.doc, r.findings), self.fluency is not None)
+        r.est_mqm = round(sum(r.sentence_est), 3)
         if r.article.reference:
             r.reference, r.reference_stats = self.references.article(r.article.text, r.article.reference)

@@ -143,7 +143,7 @@ def test_references_add_sacrebleu_scores(tmp_path: Path) -> None:
 def test_stdin_and_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-write", "-"],
-                          input="Title\n\nmillion. The deal was signed.\n", capture_output=True, text=True, env=env)
+                          input="Title\n\n[19659007] million. The deal was signed.\n", capture_output=True, text=True, env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "\033[" not in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-write", str(tmp_path / "nope")],

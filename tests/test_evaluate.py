@@ -113,3 +113,54 @@ def test_mlqepe_correlation_and_word_tags(tmp_path: Path) -> None:
         start, end = 4, 7
 
     assert _flag_tokens("The the talks.", ["The", "the", "talks", "."], [F()]) == [False, True, False, False]
+
+
+EXTRACTS = Path(__file__).resolve().parent / "fixtures" / "eval"
+
+
+def test_correlations_agree_with_scipy_on_random_data() -> None:
+    import numpy as np
+    from scipy.stats import kendalltau, pearsonr, spearmanr
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"system": [f"s{i % 6}" for i in range(120)], "seg_id": [i // 6 for i in range(120)],
+                          "mqm": rng.normal(size=120), "quality": rng.normal(size=120)})
+    frame["mqm_fluency"] = frame.mqm + rng.normal(size=120)
+    c = correlations(frame)["quality~mqm"]
+    grouped = np.mean([kendalltau(g.quality, g.mqm).statistic for _, g in frame.groupby("seg_id")])
+    means = frame.groupby("system")[["quality", "mqm"]].mean()
+    assert c["kendall_grouped"] == pytest.approx(grouped, abs=1e-4)
+    assert c["kendall_flat"] == pytest.approx(kendalltau(frame.quality, frame.mqm).statistic, abs=1e-4)
+    assert c["pearson"] == pytest.approx(pearsonr(frame.quality, frame.mqm).statistic, abs=1e-4)
+    assert c["system_pearson"] == pytest.approx(pearsonr(means.quality, means.mqm).statistic, abs=1e-4)
+    assert c["system_spearman"] == pytest.approx(spearmanr(means.quality, means.mqm).statistic, abs=1e-4)
+
+
+def test_mqm_extract_rules_only() -> None:
+    from scipy.stats import kendalltau
+
+    result = evaluate_mqm(read_mqm(str(EXTRACTS / "mqm_zhen_newstest2021.extract.tsv"), None, 0), Settings(fluency=False))
+    assert (result["rows"], result["segments"], result["systems"]) == (210, 14, 15)
+    frame = result["frame"]
+    c = result["correlations"]["neg_length~mqm"]
+    assert c["kendall_flat"] == pytest.approx(kendalltau(frame.neg_length, frame.mqm).statistic, abs=1e-4)
+    assert sum(v["findings"] for v in result["spans_per_rule"].values()) == result["spans"]["all"]["findings"]
+    for v in result["spans_per_rule"].values():
+        assert v["precision"] is None or 0.0 <= v["precision"] <= 1.0
+    fr = result["flag_rates"]
+    assert set(fr["per_system"]) == set(frame.system) and 0.0 <= fr["mt_flag_rate_mean"] <= fr["mt_flag_rate_max"] <= 1.0
+    assert {"x_words", "x_major", "est_mqm"} <= set(frame.columns)
+
+
+def test_mlqepe_and_demetr_extracts_rules_only() -> None:
+    from mtqa.evaluate import evaluate_demetr, evaluate_mlqepe
+
+    ml = evaluate_mlqepe(str(EXTRACTS / "mlqepe_ro-en.dev-test.extract.tsv"), Settings(fluency=False), None, 0)
+    assert ml["rows"] == 150 and -1.0 <= ml["correlations"]["quality"]["spearman"] <= 1.0
+    de = evaluate_demetr(str(EXTRACTS / "demetr_base.tsv"), str(EXTRACTS / "demetr_perturbations.tsv.gz"),
+                         Settings(fluency=False), None, 0)
+    per = de["per_perturbation"]
+    assert de["ids"] == 12 and len(per) >= 20
+    # a repeated word is what the repetition rules exist for; the unperturbed MT is mostly clean
+    repeats = [v["flagged"] for k, v in per.items() if "repeat" in k]
+    assert repeats and max(repeats) > de["unperturbed_flag_rate"]

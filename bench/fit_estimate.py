@@ -1,0 +1,106 @@
+"""Fit the weights of mtqa's estimated MQM (mtqa/score/estimate.py) on the shared TRAIN data only.
+
+    python bench/fit_estimate.py [--segments 300] [--seed 0] [--no-fluency-only]
+
+Train data: MQM newstest2020 zh-en (``mqm_zhen_newstest2020.tsv.gz``), a seeded sample of
+``--segments`` segments with all 10 systems (human translations included: they are
+translations with MQM scores too). Every target runs through the same pipeline as
+``mtqa score``; each segment's features are summed over its sentences, and a ridge
+regression predicts ``mqm_score`` from them. The ridge strength is chosen by 5-fold
+cross-validation grouped by segment (no segment in both folds). Two weight sets are
+fitted: ``with_lm`` (all features) and ``rules_only`` (what ``--no-fluency`` has).
+Writes ``mtqa/data/estimate.json`` with the weights, the data and the CV scores; the
+held-out evaluation (newstest2021, TED, MLQE-PE dev-test) is ``mtqa eval``, in
+docs/EVALUATION.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import EVAL  # noqa: E402
+from mtqa import evaluate  # noqa: E402
+from mtqa.config import Settings  # noqa: E402
+from mtqa.score import quality  # noqa: E402
+from mtqa.score.estimate import LM_FEATURES, RULE_FEATURES  # noqa: E402
+
+TRAIN = EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"
+OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "estimate.json"
+ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
+
+
+def ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Weights (no separate intercept: the ``sentence`` feature is one) on standardised columns."""
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    xs = x / scale
+    w = np.linalg.solve(xs.T @ xs + alpha * np.eye(x.shape[1]), xs.T @ y)
+    return w / scale
+
+
+def cv_error(x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float, folds: int = 5) -> float:
+    unique = np.unique(groups)
+    fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(unique))}
+    fold = np.array([fold_of[g] for g in groups])
+    errors = []
+    for k in range(folds):
+        train, test = fold != k, fold == k
+        w = ridge(x[train], y[train], alpha)
+        errors.append(float(np.mean((np.minimum(0, x[test] @ w) - y[test]) ** 2)))
+    return float(np.mean(errors))
+
+
+def fit(frame, names: tuple[str, ...]) -> dict:  # type: ignore[no-untyped-def]
+    """Ridge weights for ``names``; a severity that never fired in the train data keeps MQM's own weight."""
+    supported = [n for n in names if frame[f"x_{n}"].abs().sum() > 0]
+    x = frame[[f"x_{n}" for n in supported]].to_numpy(dtype=float)
+    y = frame.mqm.to_numpy(dtype=float)
+    groups = frame.seg_id.to_numpy()
+    scores = {a: cv_error(x, y, groups, a) for a in ALPHAS}
+    alpha = min(scores, key=scores.get)  # type: ignore[arg-type]
+    weights = dict(zip(supported, ridge(x, y, alpha)))
+    prior = {s.value: -w for s, w in quality.weights().items()}
+    unsupported = [n for n in names if n not in weights]
+    for n in unsupported:
+        weights[n] = prior.get(n, 0.0)
+    baseline = float(np.mean((y - y.mean()) ** 2))
+    return {"weights": {n: round(float(weights[n]), 6) for n in names}, "alpha": alpha,
+            "cv_mse": round(scores[alpha], 4), "cv_r2": round(1 - scores[alpha] / baseline, 4),
+            "not_in_train_data": {n: "MQM weight (mtqa/data/scoring.toml)" for n in unsupported}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--segments", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-fluency-only", action="store_true", help="refit only the rules_only weights (fast)")
+    args = ap.parse_args()
+    rows = evaluate.read_mqm(str(TRAIN), args.segments, args.seed)
+    old = json.loads(OUT.read_text()) if OUT.exists() else {}
+    result = {
+        "about": "Weights of mtqa's estimated MQM (mtqa/score/estimate.py), fitted by bench/fit_estimate.py",
+        "train": {"file": "eval-data/mqm_zhen/mqm_zhen_newstest2020.tsv.gz", "segments": args.segments, "seed": args.seed,
+                  "rows": len(rows), "command": f"python bench/fit_estimate.py --segments {args.segments} --seed {args.seed}"},
+    }
+    rules = evaluate.evaluate_mqm(rows, Settings(fluency=False))["frame"]
+    result["rules_only"] = fit(rules, RULE_FEATURES)
+    print("rules_only", result["rules_only"], flush=True)
+    if args.no_fluency_only and "with_lm" in old:
+        result["with_lm"] = old["with_lm"]
+    else:
+        lm = evaluate.evaluate_mqm(rows, Settings())["frame"]
+        result["with_lm"] = fit(lm, LM_FEATURES)
+        print("with_lm", result["with_lm"], flush=True)
+    OUT.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

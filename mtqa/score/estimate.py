@@ -1,0 +1,63 @@
+"""Estimated MQM: one number per sentence that combines everything mtqa measures, fitted on human MQM.
+
+``est_mqm = sum_k weight_k * feature_k`` over the sentence's features (below), capped at 0:
+0 means "no error expected", -5 about one major error. MQM scores add up over a segment's
+errors, so a segment's or article's estimate is the sum over its sentences, and the
+weights were fitted on segment sums against human MQM scores of the shared *train* data
+only (``bench/fit_estimate.py``; data, method and held-out results in
+``mtqa/data/estimate.json`` and ``docs/EVALUATION.md``). Two weight sets ship: one with
+the language model's features and one for ``--no-fluency`` runs.
+
+Features of a sentence:
+
+* ``sentence``: 1 (so a segment's sum counts its sentences);
+* ``words``: its word count (longer segments carry more errors);
+* ``critical``, ``major``, ``minor``: its findings by severity;
+* ``surprisal``: minus its total LM log-probability, in nats;
+* ``fluency_mass``: SLOR x tokens, how much better the LM predicts it than word frequency alone;
+* ``worst_excess``: the surprisal excess of its least expected word (0 when none stands out).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mtqa.detect.textutil import words
+from mtqa.types import Document, Finding
+
+RULE_FEATURES = ("sentence", "words", "critical", "major", "minor")
+LM_FEATURES = (*RULE_FEATURES, "surprisal", "fluency_mass", "worst_excess")
+
+
+@cache
+def parameters() -> dict[str, Any]:
+    """The fitted weight sets (``with_lm``, ``rules_only``) and their provenance."""
+    return json.loads(resources.files("mtqa.data").joinpath("estimate.json").read_text("utf-8"))
+
+
+def sentence_features(doc: Document, findings: Sequence[Finding]) -> list[dict[str, float]]:
+    """Features of every sentence of ``doc``; findings outside any sentence count for the first."""
+    rows = []
+    fluency = doc.fluency or [None] * len(doc.sentences)
+    for s, fl in zip(doc.sentences, fluency):
+        row = {"sentence": 1.0, "words": float(len(words(s.text))), "critical": 0.0, "major": 0.0, "minor": 0.0}
+        if fl is not None:
+            ww = fl.worst_word
+            row.update(surprisal=-fl.logprob, fluency_mass=fl.slor * fl.tokens,
+                       worst_excess=max(0.0, ww.excess) if ww is not None and ww.excess is not None else 0.0)
+        rows.append(row)
+    for f in findings:
+        if rows:
+            rows[f.sentence if f.sentence is not None and f.sentence < len(rows) else 0][f.severity.value] += 1.0
+    return rows
+
+
+def estimate(features: Sequence[dict[str, float]], with_lm: bool) -> list[float]:
+    """Estimated MQM of each sentence (<= 0) from its features."""
+    model = parameters()["with_lm" if with_lm else "rules_only"]
+    weights = model["weights"]
+    return [round(min(0.0, sum(w * row.get(name, 0.0) for name, w in weights.items())), 3) for row in features]

@@ -1,0 +1,38 @@
+"""Estimated MQM: features per sentence, the linear estimate, and the shipped weights' provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.score import estimate
+from mtqa.segment import segment
+from mtqa.types import Article, Finding, Severity
+
+
+def test_features_count_findings_in_their_sentence() -> None:
+    doc = segment(Article(id="a", text="The talks ended well. The the talks ended badly today.", path="a"))
+    major = Finding("a", 1, 22, 29, "the the", "MT701", "repeated-word", "repetition", Severity.MAJOR, "doubled word")
+    rows = estimate.sentence_features(doc, [major])
+    assert [r["major"] for r in rows] == [0.0, 1.0]
+    assert [r["words"] for r in rows] == [4.0, 6.0]
+    assert "surprisal" not in rows[0]  # no LM ran
+
+
+def test_estimate_is_the_weighted_sum_capped_at_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    params = {"rules_only": {"weights": {"sentence": 0.5, "words": -0.1, "major": -5.0}}}
+    monkeypatch.setattr(estimate, "parameters", lambda: params)
+    rows = [{"sentence": 1.0, "words": 4.0, "major": 0.0}, {"sentence": 1.0, "words": 7.0, "major": 1.0}]
+    # 0.5 - 0.4 = 0.1 -> capped at 0;  0.5 - 0.7 - 5 = -5.2
+    assert estimate.estimate(rows, with_lm=False) == [0.0, -5.2]
+
+
+def test_shipped_weights_are_fitted_on_train_data_only() -> None:
+    params = estimate.parameters()
+    assert "newstest2020" in params["train"]["file"]  # newstest2021, TED and MLQE-PE dev-test stay held out
+    assert set(params["with_lm"]["weights"]) == set(estimate.LM_FEATURES)
+    assert set(params["rules_only"]["weights"]) == set(estimate.RULE_FEATURES)
+    for model in ("with_lm", "rules_only"):
+        w = params[model]["weights"]
+        assert w["critical"] < w["major"] < 0 and w["minor"] < 0, "findings lower the estimate"
+    assert params["rules_only"]["weights"]["words"] < 0, "longer segments carry more errors"
+    assert params["with_lm"]["weights"]["surprisal"] < 0, "text the LM finds surprising carries more errors"
