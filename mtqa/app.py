@@ -14,12 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from mtqa import __version__, signature
-from mtqa.aggregate import TABLES, Assembled, assemble, chunk_output
+from mtqa.aggregate import TABLES, TEXT, Assembled, assemble, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
-from mtqa.engine import chunks, make_engine
+from mtqa.engine import DaskEngine, LocalEngine, chunks, make_engine
 from mtqa.errors import UsageError
 from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
@@ -73,33 +75,11 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     done = store.start(_manifest(settings, rules, inventory, opts), opts.resume)
     baseline = Baseline.load(opts.baseline) if opts.baseline else None
 
-    work = ((i, chunk) for i, chunk in chunks(read_articles(inventory, ingest), opts.chunk_size) if i not in done)
-    bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
     engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers)
-    try:
-        for out in engine.map(work):
-            store.write(out)
-            if opts.on_error is not None:
-                arts = out.tables["articles"]
-                for row in arts[arts.status == "error"].to_dict("records"):
-                    opts.on_error(row)
-            if bar is not None:
-                bar.update(len(out.tables["articles"]))
-    finally:
-        engine.close()
-        if bar is not None:
-            bar.close()
-
+    _score_chunks(engine, store, inventory, ingest, opts, done)
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
-    indexes = store.indexes()
-    schemas = {name: unify([store.schema(i, name) for i in indexes]) for name in TABLES} if indexes else {}
-    writer = None
-    if out_dir is not None and schemas:
-        schemas["articles"] = schemas["articles"].remove(schemas["articles"].get_field_index("_text"))
-        sentences = schemas["sentences"]
-        schemas["sentences"] = sentences.insert(sentences.get_field_index("rank_in_article") + 1, _int_field("rank_in_corpus"))
-        writer = TableWriter(out_dir, schemas, opts.output_format)
+    writer = TableWriter(out_dir, _table_schemas(store), opts.output_format) if out_dir is not None else None
     view = assemble(store, writer, keep_tables=opts.keep_tables)
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
@@ -110,8 +90,8 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
         summary["fluency"] = {"enabled": False, "reason": "--no-fluency"}
     summary["baseline"] = {"file": opts.baseline, "suppressed": view.suppressed} if baseline else None
     summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, settings).as_dict()
-    summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(indexes), "resumed_chunks": len(done),
-                         "startup_seconds": engine.startup_seconds}
+    summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(store.indexes()),
+                         "resumed_chunks": len(done), "startup_seconds": engine.startup_seconds}
     if opts.write_baseline:
         from mtqa import baseline as baseline_file
 
@@ -127,10 +107,34 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     return result
 
 
-def _int_field(name: str) -> Any:
-    import pyarrow as pa
+def _score_chunks(engine: LocalEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
+                  opts: RunOptions, done: set[int]) -> None:
+    """Score every chunk not already in the store, writing each as it finishes."""
+    work = ((i, chunk) for i, chunk in chunks(read_articles(inventory, ingest), opts.chunk_size) if i not in done)
+    bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
+    try:
+        for out in engine.map(work):
+            store.write(out)
+            if opts.on_error is not None:
+                arts = out.tables["articles"]
+                for row in arts[arts.status == "error"].to_dict("records"):
+                    opts.on_error(row)
+            if bar is not None:
+                bar.update(len(out.tables["articles"]))
+    finally:
+        engine.close()
+        if bar is not None:
+            bar.close()
 
-    return pa.field(name, pa.int64())
+
+def _table_schemas(store: PartStore) -> dict[str, pa.Schema]:
+    """The output tables' schemas: the union of the parts', without the article text, with the corpus rank."""
+    indexes = store.indexes()
+    schemas = {name: unify([store.schema(i, name) for i in indexes]) for name in TABLES}
+    articles, sentences = schemas["articles"], schemas["sentences"]
+    schemas["articles"] = articles.remove(articles.get_field_index(TEXT))
+    schemas["sentences"] = sentences.insert(sentences.get_field_index("rank_in_article") + 1, pa.field("rank_in_corpus", pa.int64()))
+    return schemas
 
 
 def _manifest(settings: Settings, rules: list[Any], inventory: Inventory, opts: RunOptions) -> dict[str, Any]:

@@ -17,6 +17,9 @@ CASES = [
     ("MT103", "Text.\n\n  US President Donald Trump and Russian President Vladimir Putin shake hands in Helsinki, Finland, July 16, 2018\n\nMore text.",
      "US President Donald Trump and Russian President Vladimir Putin shake hands in Helsinki, Finland, July 16, 2018",
      "The leaders met in Helsinki on July 16, 2018.\n\nThey shook hands."),
+    # a quoted paragraph ends with its closing quote: the full stop inside counts
+    ("MT103", "Text.\n\nXinhua News Agency (Photo by Mo Jingna)\n\nMore text.", "Xinhua News Agency (Photo by Mo Jingna)",
+     "Text.\n\n\"The work ran until 4:30 am. I forgot to take a photo with it, which is a pity.\"\n\nMore text."),
     ("MT104", "Text here.\n\n  • What were the spinoffs of Helsinki?\n\nMore.", "• What were the spinoffs of Helsinki?", "He asked: what were the results? Nobody knew."),
     ("MT104", "Text.\n\nRead also: Five things to know about the summit\n\nMore.", "Read also: Five things to know about the summit", "Read the report: it is long."),
     ("MT105", "Prices rose &amp; fell.<br>", "&amp;", "Prices rose and fell by 5 < 6 units."),
@@ -50,6 +53,9 @@ CASES = [
     ("MT607", "The company said，it would grow。", "，", "The company said, “it would grow”."),
     ("MT701", "He said that the the plan failed.", "the the", "He said that that plan had had no chance."),
     ("MT702", "The talks will resume next week will resume next week.", "will resume next week", "The big data, big data education and more."),
+    # a reduplication idiom inside a two-word repeat is English; a repeated "to the" is not
+    ("MT702", "He went to the to the market.", "to the", "Sales doubled, and more and more people buy online."),
+    ("MT702", "He went to the to the market.", "to the", "They left one by one by the back door."),
     ("MT703", "And the the the the the people said so.", "the the the the the", "It sounds like ding, ding, ding."),
     ("MT704", "The summit will take place in Paris next month. Other text. The summit will take place in Paris next month.",
      "The summit will take place in Paris next month.", "The summit will take place in Paris next month. The summit was planned."),

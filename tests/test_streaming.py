@@ -137,3 +137,17 @@ def test_dask_local_cluster_equals_local_engine(tmp_path: Path, tiny_model_dir: 
     assert dask["engine"]["chunks"] == 6
     assert dask["fluency"]["processes"] == 2, "both workers scored chunks"
     assert dask["fluency"]["model_loads"] == 2, "the model is loaded once per worker, not per task"
+
+
+def test_progress_bar_knows_the_total_and_starts_after_resumed_chunks(corpus: Path) -> None:
+    from mtqa.app import _progress_bar
+    from mtqa.ingest import IngestOptions, discover
+
+    ingest = IngestOptions()
+    inventory = discover([str(corpus)], ingest)
+    bar = _progress_bar(True, inventory, ingest, initial=3)
+    try:
+        assert (bar.total, bar.n) == (10, 3)  # every line is an article, the unreadable one too
+    finally:
+        bar.close()
+    assert _progress_bar(False, inventory, ingest, 0) is None

@@ -92,8 +92,12 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
 
     Why: NMT decoders repeat phrases when attention fails; the repeat is never meant.
     Example: "The talks will resume next week will resume next week."
+    Not flagged: a two-word repeat made by a reduplication idiom ("... and more and more",
+    "one by one by ..."): the word before or after the connector repeats it.
     """
     min_n, max_n = int(ctx.params.get("min_n", 2)), int(ctx.params.get("max_n", 6))
+    connectors = frozenset(ctx.params.get("reduplication_connectors", ()))
+    function_words = frozenset(ctx.params.get("function_words", ()))
     for s in body_sentences(doc):
         possible = _repeat_sizes(s.text)
         sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
@@ -106,10 +110,20 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             for i, reps in _repeats(words_only, n):
                 if reps != 2 or i in taken or not _joined(s.text, toks, i, i + 2 * n - 1):
                     continue  # three or more repeats are MT703's
+                if n == 2 and _reduplication(words_only[i], words_only[i + 1], connectors, function_words):
+                    continue
                 taken.update(range(i, i + 2 * n))
                 phrase = s.text[toks[i][1]:toks[i + n - 1][2]]
                 yield Hit(s.start + toks[i + n][1], s.start + toks[i + 2 * n - 1][2], f"'{phrase}' repeated immediately",
                           suggestion="remove the repeat")
+
+
+def _reduplication(first: str, second: str, connectors: frozenset[str], function_words: frozenset[str]) -> bool:
+    """A repeated bigram "C W" or "W C" (C a connector, W a content word) holds the idiom "W C W"."""
+    for c, w in ((first, second), (second, first)):
+        if c in connectors and w not in function_words and w not in connectors:
+            return True
+    return False
 
 
 @rule("MT703", "looping-output", "Fluency/Grammar", "critical")

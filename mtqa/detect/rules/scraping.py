@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import TERMINAL, load_tsv, words
+from mtqa.detect.textutil import CLOSERS, TERMINAL, load_tsv, words
 from mtqa.types import Document
 
 _PLACEHOLDER = re.compile(
@@ -80,7 +80,7 @@ def photo_caption(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_words = int(ctx.params.get("min_words", 6))
     for p in doc.paragraphs:
         body = p.text.strip()
-        if p.is_title or not body or body[-1] in TERMINAL or len(words(body)) < min_words:
+        if p.is_title or not body or body.rstrip(CLOSERS)[-1:] in tuple(TERMINAL) or len(words(body)) < min_words:
             continue
         lowered = body.lower()
         dated = bool(_CAPTION_DATE.search(body))
