@@ -6,7 +6,7 @@ Train data: MQM newstest2020 zh-en (``mqm_zhen_newstest2020.tsv.gz``), a seeded 
 ``--segments`` segments with all 10 systems (human translations included: they are
 translations with MQM scores too). Every target runs through the same pipeline as
 ``mtqa score``; each segment's features are summed over its sentences, and a ridge
-regression predicts ``mqm_score`` from them. The ridge strength is chosen by 5-fold
+regression predicts ``mqm_score`` from them (findings keep MQM's own severity weights; see ``fit``). The ridge strength is chosen by 5-fold
 cross-validation grouped by segment (no segment in both folds). Two weight sets are
 fitted: ``with_lm`` (all features) and ``rules_only`` (what ``--no-fluency`` has).
 Writes ``mtqa/data/estimate.json`` with the weights, the data and the CV scores; the
@@ -45,7 +45,8 @@ def ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
     return w / scale
 
 
-def cv_error(x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float, folds: int = 5) -> float:
+def cv_error(x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float, offset: np.ndarray, folds: int = 5) -> float:
+    """Mean squared error of the capped estimate (offset + fitted part) on held-out segments."""
     unique = np.unique(groups)
     fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(unique))}
     fold = np.array([fold_of[g] for g in groups])
@@ -53,27 +54,34 @@ def cv_error(x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float, fol
     for k in range(folds):
         train, test = fold != k, fold == k
         w = ridge(x[train], y[train], alpha)
-        errors.append(float(np.mean((np.minimum(0, x[test] @ w) - y[test]) ** 2)))
+        predicted = np.minimum(0, x[test] @ w + offset[test])
+        errors.append(float(np.mean((predicted - (y[test] + offset[test])) ** 2)))
     return float(np.mean(errors))
 
 
 def fit(frame, names: tuple[str, ...]) -> dict:  # type: ignore[no-untyped-def]
-    """Ridge weights for ``names``; a severity that never fired in the train data keeps MQM's own weight."""
-    supported = [n for n in names if frame[f"x_{n}"].abs().sum() > 0]
-    x = frame[[f"x_{n}" for n in supported]].to_numpy(dtype=float)
-    y = frame.mqm.to_numpy(dtype=float)
-    groups = frame.seg_id.to_numpy()
-    scores = {a: cv_error(x, y, groups, a) for a in ALPHAS}
-    alpha = min(scores, key=scores.get)  # type: ignore[arg-type]
-    weights = dict(zip(supported, ridge(x, y, alpha)))
+    """Ridge weights for the non-finding features of ``names``.
+
+    Findings keep MQM's own weights (critical -25, major -5, minor -1: mtqa/data/scoring.toml):
+    after the severity calibration, major findings are too rare in the train data to
+    estimate their weight (fitted freely it came out positive, i.e. an error that raises
+    the score), so the other weights are fitted to what the findings leave unexplained.
+    """
     prior = {s.value: -w for s, w in quality.weights().items()}
-    unsupported = [n for n in names if n not in weights]
-    for n in unsupported:
-        weights[n] = prior.get(n, 0.0)
-    baseline = float(np.mean((y - y.mean()) ** 2))
+    fixed = [n for n in names if n in prior]
+    free = [n for n in names if n not in prior]
+    offset = frame[[f"x_{n}" for n in fixed]].to_numpy(dtype=float) @ [prior[n] for n in fixed]
+    x = frame[[f"x_{n}" for n in free]].to_numpy(dtype=float)
+    y = frame.mqm.to_numpy(dtype=float) - offset
+    groups = frame.seg_id.to_numpy()
+    scores = {a: cv_error(x, y, groups, a, offset) for a in ALPHAS}
+    alpha = min(scores, key=scores.get)  # type: ignore[arg-type]
+    weights = {**dict(zip(free, ridge(x, y, alpha))), **{n: prior[n] for n in fixed}}
+    total = frame.mqm.to_numpy(dtype=float)
+    baseline = float(np.mean((total - total.mean()) ** 2))
     return {"weights": {n: round(float(weights[n]), 6) for n in names}, "alpha": alpha,
             "cv_mse": round(scores[alpha], 4), "cv_r2": round(1 - scores[alpha] / baseline, 4),
-            "not_in_train_data": {n: "MQM weight (mtqa/data/scoring.toml)" for n in unsupported}}
+            "fixed": {n: "MQM weight (mtqa/data/scoring.toml)" for n in fixed}}
 
 
 def main() -> None:

@@ -258,7 +258,7 @@ def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int)
     scores = score_texts(df.mt.tolist(), settings)
     z = df.z_mean.astype(float).to_numpy()
     out: dict[str, Any] = {"rows": len(df), "correlations": {}}
-    for name in ("quality", "slor"):
+    for name in ("est_mqm", "quality", "slor"):
         values = np.array([s[name] if s[name] is not None else np.nan for s in scores], dtype=float)
         keep = ~np.isnan(values)
         if keep.sum() > 2 and np.nanstd(values) > 0:
