@@ -34,9 +34,6 @@ def safe_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-OUTPUT_FORMATS = ("csv", "parquet", "both")
-
-
 class TableWriter:
     """Writes the ``articles``, ``sentences`` and ``findings`` tables part by part (CSV and/or
     Parquet), so a corpus of any size is written with the memory of one part.

@@ -184,14 +184,6 @@ class FluencyScorer:
                      "calibration": self.calibration["source"] if self.calibration else "none"})
         return info
 
-    def corpus_summary(self, sentences: Any) -> dict[str, Any]:
-        values = sentences["fluency"].dropna() if "fluency" in sentences else []
-        return {"enabled": True, "model": self.lm.info["name"], "calibrated": self.calibration is not None,
-                "mean": round(float(values.mean()), 2) if len(values) else None,
-                "cache_hits": self.cache.hits if self.cache else 0,
-                "cache_misses": self.cache.misses if self.cache else 0,
-                "load_seconds": self.lm.info.get("load_seconds")}
-
 
 def load_scorer(settings: Any) -> FluencyScorer:
     """The scorer for ``settings.model`` on ``settings.device``."""
