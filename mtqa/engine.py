@@ -8,6 +8,7 @@ each Dask worker) and reused by every chunk that process scores.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -103,8 +104,9 @@ class DaskEngine:
             self.cluster = None
             self.client = Client(scheduler, timeout="30s")
         else:
+            # silence_logs: a failing task (a model that cannot load) is reported once, as mtqa's one-line error
             self.cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None)
+                                        host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         self.startup_seconds = round(time.perf_counter() - started, 2)
         threads = sum(self.client.nthreads().values()) or 1

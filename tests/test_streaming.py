@@ -151,3 +151,13 @@ def test_progress_bar_knows_the_total_and_starts_after_resumed_chunks(corpus: Pa
     finally:
         bar.close()
     assert _progress_bar(False, inventory, ingest, 0) is None
+
+
+def test_dask_model_error_is_one_line_and_exit_3(corpus: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    from mtqa.cli import main
+
+    code = main(["score", str(corpus), "--engine", "dask", "--workers", "1", "--model", str(tmp_path / "missing.gguf"),
+                 "--out", str(tmp_path / "o"), "--no-progress"])
+    err = capfd.readouterr().err  # file-descriptor level: the worker processes' logs too
+    assert code == 3 and err.strip().count("\n") == 0 and "missing.gguf" in err, err
