@@ -172,15 +172,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.kind == "mqm":
         result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings)
         result.pop("frame")
-        text = evaluate.render_table(result)
+        text = evaluate.render_mqm(result)
     elif args.kind == "mlqepe":
         result = evaluate.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
-        text = json.dumps(result, indent=2)
+        text = evaluate.render_mlqepe(result)
     else:
         folder = Path(args.path)
         result = evaluate.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
                                           settings, args.limit, args.seed)
-        text = json.dumps(result, indent=2)
+        text = evaluate.render_demetr(result)
     print(json.dumps(result, indent=2) if args.format == "json" else text)
     return 0
 

@@ -192,7 +192,8 @@ def flag_rates(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def render_table(result: dict[str, Any]) -> str:
+def render_mqm(result: dict[str, Any]) -> str:
+    """The terminal table of ``evaluate_mqm``."""
     lines = [f"MQM: {result['segments']} segments x {result['systems']} systems ({result['rows']} rows)",
              f"{'score ~ target':<28} {'tau flat':>8} {'tau grp':>8} {'pearson':>8} {'sys r':>7} {'sys rho':>7}"]
     for name, c in result["correlations"].items():
@@ -203,6 +204,29 @@ def render_table(result: dict[str, Any]) -> str:
     fr = result["flag_rates"]
     lines.append(f"flag rate: human {_f(fr['human_flag_rate'])} (major {_f(fr['human_major_flag_rate'])}), "
                  f"MT mean {_f(fr['mt_flag_rate_mean'])}, worst-flagged MT {_f(fr['mt_flag_rate_max'])}")
+    per_rule = sorted(result["spans_per_rule"].items(), key=lambda kv: -kv[1]["findings"])
+    if per_rule:
+        lines.append("per rule (findings, precision): " + ", ".join(f"{k} {v['findings']} {_f(v['precision'])}" for k, v in per_rule))
+    return "\n".join(lines)
+
+
+def render_mlqepe(result: dict[str, Any]) -> str:
+    """The terminal table of ``evaluate_mlqepe``."""
+    lines = [f"MLQE-PE: {result['rows']} rows", f"{'score ~ z_mean':<16} {'pearson':>8} {'spearman':>8}"]
+    for name, c in result["correlations"].items():
+        lines.append(f"{name:<16} {_f(c['pearson']):>8} {_f(c['spearman']):>8}")
+    w = result["words"]
+    lines.append(f"words: {w['flagged']} flagged, precision {_f(w['precision'])}, recall {_f(w['recall'])}, "
+                 f"F1(BAD) {_f(w['f1_bad'])}, MCC {_f(w['mcc'])}")
+    return "\n".join(lines)
+
+
+def render_demetr(result: dict[str, Any]) -> str:
+    """The terminal table of ``evaluate_demetr``."""
+    lines = [f"DEMETR: {result['ids']} sentences, unperturbed MT flagged {_f(result['unperturbed_flag_rate'])}",
+             f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'worse q':>8} {'worse slor':>10}"]
+    for name, r in result["per_perturbation"].items():
+        lines.append(f"{name:<34} {int(r['n']):>5} {_f(r['flagged']):>8} {_f(r['worse_quality']):>8} {_f(r['worse_slor']):>10}")
     return "\n".join(lines)
 
 

@@ -164,3 +164,13 @@ def test_mlqepe_and_demetr_extracts_rules_only() -> None:
     # a repeated word is what the repetition rules exist for; the unperturbed MT is mostly clean
     repeats = [v["flagged"] for k, v in per.items() if "repeat" in k]
     assert repeats and max(repeats) > de["unperturbed_flag_rate"]
+
+
+def test_cli_eval_tables_for_every_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "mlqepe", str(EXTRACTS / "mlqepe_ro-en.dev-test.extract.tsv"), "--no-fluency"]) == 0
+    assert "score ~ z_mean" in capsys.readouterr().out
+    assert main(["eval", "demetr", str(EXTRACTS), "--no-fluency"]) == 0
+    out = capsys.readouterr().out
+    assert "minor_id2_repeat4" in out and "unperturbed MT flagged" in out
+    assert main(["eval", "mqm", str(EXTRACTS / "mqm_zhen_newstest2021.extract.tsv"), "--no-fluency"]) == 0
+    assert "est_mqm~mqm" in capsys.readouterr().out
