@@ -241,38 +241,65 @@ def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int =
     """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``."""
     indexes = store.indexes()
     p1 = _first_pass(store, indexes)
-    status = np.concatenate(p1.status) if p1.status else np.zeros(0, dtype=np.int8)
-    quality = np.concatenate(p1.quality) if p1.quality else np.zeros(0)
-    fl_mean = np.concatenate(p1.fluency_mean) if p1.fluency_mean else np.zeros(0)
-    penalty = np.concatenate(p1.penalty) if p1.penalty else np.zeros(0)
-    fluency = np.concatenate(p1.fluency) if p1.fluency else np.zeros(0)
+    status, quality, fl_mean, penalty, fluency = (
+        np.concatenate(arrays) if arrays else np.zeros(0)
+        for arrays in (p1.status, p1.quality, p1.fluency_mean, p1.penalty, p1.fluency))
     # articles: by status (error, fail, warn, pass), then quality, then input order
     article_order = np.lexsort((np.arange(len(status)), np.nan_to_num(quality, nan=-1.0), status))
-    top_articles = {int(g): rank for rank, g in enumerate(article_order[:table_limit])}
-    detail_positions = {int(g) for g in article_order[:detail_limit]}
     # sentences: highest penalty first, then least fluent, then input order
     sentence_order = np.lexsort((np.arange(len(penalty)), np.nan_to_num(fluency, nan=np.inf), -penalty))
     sentence_rank = np.empty(len(penalty), dtype=np.int64)
     sentence_rank[sentence_order] = np.arange(1, len(penalty) + 1)
+    p2 = _second_pass(store, indexes, writer, article_order[:table_limit], article_order[:detail_limit],
+                      sentence_rank, worst_sentence_limit, keep_tables)
 
+    metas = [store.meta(i) for i in indexes]
+    reference = ReferenceStats()
+    for m in metas:
+        reference.add(ReferenceStats(**m["reference"]))
+    fluency_model = _merge_fluency([m["fluency"] for m in metas if m.get("fluency")])
+    if fluency_model is not None:
+        values = fluency[~np.isnan(fluency)]
+        fluency_model["mean"] = round(float(values.mean()), 2) if len(values) else None
+    scored = quality[status != STATUS_RANK["error"]]
+    return Assembled(
+        summary=_summary(p1, status, scored, len(penalty)), worst_articles=p2.worst_articles, quality=scored,
+        fluency_mean=fl_mean[~np.isnan(fl_mean)] if fluency_model is not None else None,
+        detail=p2.detail, worst_sentences=p2.worst_sentences, reference=reference,
+        suppressed=sum(int(m.get("suppressed", 0)) for m in metas),
+        keys=[k for m in metas for k in m.get("keys", [])] if any("keys" in m for m in metas) else None,
+        fluency_model=fluency_model, tables=p2.tables,
+    )
+
+
+@dataclass
+class _Pass2:
+    worst_articles: pd.DataFrame
+    detail: list[ArticleDetail]
+    worst_sentences: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+
+def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter | None, top: np.ndarray,
+                 detailed: np.ndarray, sentence_rank: np.ndarray, worst_sentence_limit: int,
+                 keep_tables: Sequence[str]) -> _Pass2:
+    """Write the final tables part by part, and pick out the rows the reports show."""
+    top_rank = {int(g): rank for rank, g in enumerate(top)}
+    detail_positions = {int(g) for g in detailed}
     worst_rows: list[dict[str, Any]] = []
     worst_sentences: list[pd.DataFrame] = []
     details: dict[str, ArticleDetail] = {}
     kept: dict[str, list[pd.DataFrame]] = {name: [] for name in keep_tables}
-    metas = [store.meta(i) for i in indexes]
     a_pos = s_pos = 0
     for i in indexes:
         arts = store.read(i, "articles")
-        n = len(arts)
-        in_top = [g for g in range(a_pos, a_pos + n) if g in top_articles]
-        for g in in_top:
+        for g in [g for g in range(a_pos, a_pos + len(arts)) if g in top_rank]:
             row = arts.iloc[g - a_pos].to_dict()
             text = row.pop(TEXT)
-            row["_order"] = top_articles[g]
-            worst_rows.append(row)
+            worst_rows.append({**row, "_order": top_rank[g]})
             if g in detail_positions:
                 details[row["article_id"]] = ArticleDetail(row, text, [], pd.DataFrame())
-        a_pos += n
+        a_pos += len(arts)
         arts = arts.drop(columns=[TEXT])
         sents = store.read(i, "sentences")
         sents["rank_in_corpus"] = sentence_rank[s_pos:s_pos + len(sents)]
@@ -283,50 +310,41 @@ def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int =
         for art in [a for a in details if a in here]:
             details[art].findings = finds[finds.article_id == art].to_dict("records")
             details[art].sentences = sents[sents.article_id == art]
+        frames = {"articles": arts, "sentences": sents, "findings": finds}
         if writer is not None:
-            writer.write({"articles": arts, "sentences": sents, "findings": finds})
-        for name, frame in (("articles", arts), ("sentences", sents), ("findings", finds)):
-            if name in kept:
-                kept[name].append(frame)
+            writer.write(frames)
+        for name, parts in kept.items():
+            parts.append(frames[name])
     if writer is not None:
         writer.close()
-
     worst = pd.DataFrame(worst_rows).sort_values("_order").drop(columns="_order") if worst_rows else pd.DataFrame(columns=ARTICLE_COLUMNS)
     ranked = pd.concat(worst_sentences, ignore_index=True) if worst_sentences else pd.DataFrame(columns=SENTENCE_COLUMNS)
-    ranked = ranked.sort_values("rank_in_corpus").reset_index(drop=True) if not ranked.empty else ranked
-    reference = ReferenceStats()
-    for m in metas:
-        reference.add(ReferenceStats(**m["reference"]))
-    keys = [k for m in metas for k in m.get("keys", [])] if any("keys" in m for m in metas) else None
-    models = [m["fluency"] for m in metas if m.get("fluency")]
-    fluency_model = _merge_fluency(models)
-    scored = quality[status != STATUS_RANK["error"]]
+    return _Pass2(
+        worst_articles=worst,
+        detail=[details[a] for a in worst.article_id if a in details],
+        worst_sentences=ranked.sort_values("rank_in_corpus").reset_index(drop=True) if not ranked.empty else ranked,
+        tables={name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame() for name, frames in kept.items()},
+    )
+
+
+def _summary(p1: _Pass1, status: np.ndarray, scored_quality: np.ndarray, sentences: int) -> dict[str, Any]:
+    """Corpus totals (the signature, gate and model are added by the caller)."""
     counts = Counter(int(s) for s in status)
-    summary = {
+    summary: dict[str, Any] = {
         "articles": {"total": len(status), **{k: counts.get(STATUS_RANK[k], 0) for k in ("pass", "warn", "fail", "error")}},
-        "sentences": len(penalty),
+        "sentences": sentences,
         "words": p1.words,
         "findings": {
             "total": int(sum(p1.by_severity.values())),
             "by_severity": {s.value: p1.by_severity.get(s.value, 0) for s in Severity},
             "by_rule": dict(sorted(p1.by_rule.items())),
         },
-        "quality": _distribution(scored),
+        "quality": _distribution(scored_quality),
         "errors": p1.errors,
     }
     if p1.error_count > len(p1.errors):
         summary["errors_not_listed"] = p1.error_count - len(p1.errors)
-    if fluency_model is not None:
-        values = fluency[~np.isnan(fluency)] if len(fluency) else fluency
-        fluency_model["mean"] = round(float(values.mean()), 2) if len(values) else None
-    return Assembled(
-        summary=summary, worst_articles=worst, quality=scored,
-        fluency_mean=fl_mean[~np.isnan(fl_mean)] if fluency_model is not None else None,
-        detail=[details[a] for a in worst.article_id if a in details] if not worst.empty else [],
-        worst_sentences=ranked, reference=reference, suppressed=sum(int(m.get("suppressed", 0)) for m in metas),
-        keys=keys, fluency_model=fluency_model,
-        tables={name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame() for name, frames in kept.items()},
-    )
+    return summary
 
 
 def _first_pass(store: PartStore, indexes: Sequence[int]) -> _Pass1:
