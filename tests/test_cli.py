@@ -184,3 +184,14 @@ def test_baseline_accepts_existing_findings_and_catches_new_ones(tmp_path: Path)
     assert score(tmp_path, "--baseline", str(base), str(article)) == 1, "a new problem was hidden"
     (tmp_path / "bad.json").write_text("{")
     assert score(tmp_path, "--baseline", str(tmp_path / "bad.json"), str(article)) == 2
+
+
+def test_every_data_file_is_packaged() -> None:
+    """A wheel carries mtqa/data only through pyproject's package-data globs: none may be missed."""
+    import tomllib
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["mtqa"]
+    data = ROOT / "mtqa" / "data"
+    packaged = {p for g in globs for p in (ROOT / "mtqa").glob(g)}
+    shipped = {p for p in data.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")}
+    assert shipped <= packaged, sorted(str(p.relative_to(ROOT)) for p in shipped - packaged)
