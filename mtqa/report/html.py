@@ -154,7 +154,7 @@ _JS = """
 })();
 """
 
-TABLE_COLUMNS = ["article_id", "status", "quality", "fluency_mean", "findings", "critical", "major", "minor", "words", "bleu"]
+TABLE_COLUMNS = ["article_id", "status", "quality", "est_mqm", "fluency_mean", "findings", "critical", "major", "minor", "words", "bleu"]
 
 
 def render(run: RunResult) -> str:
