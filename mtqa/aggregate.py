@@ -236,9 +236,13 @@ class _Pass1:
     error_count: int = 0
 
 
-def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int = 10_000, detail_limit: int = 200,
+def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int, detail_limit: int,
              worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = ()) -> Assembled:
-    """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``."""
+    """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``.
+
+    The views hold the ``table_limit`` worst articles, the text and findings of the
+    ``detail_limit`` worst, and the ``worst_sentence_limit`` worst sentences.
+    """
     indexes = store.indexes()
     p1 = _first_pass(store, indexes)
     status, quality, fl_mean, penalty, fluency = (

@@ -26,6 +26,7 @@ from mtqa.errors import UsageError
 from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
 from mtqa.pipeline import CHUNK
+from mtqa.report import html
 from mtqa.report.tables import TableWriter, unify, write_reports
 from mtqa.score.reference import ReferenceScorer
 from mtqa.store import PARTS, PartStore
@@ -80,7 +81,7 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
     writer = TableWriter(out_dir, _table_schemas(store), opts.output_format) if out_dir is not None else None
-    view = assemble(store, writer, keep_tables=opts.keep_tables)
+    view = assemble(store, writer, table_limit=html.TABLE_LIMIT, detail_limit=html.DETAIL_LIMIT, keep_tables=opts.keep_tables)
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = ReferenceScorer().corpus(view.reference)
@@ -100,8 +101,6 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
     result = RunResult(summary, view, out_dir, view.tables)
     if out_dir is not None:
-        from mtqa.report import html
-
         write_reports(out_dir, summary, html.render(result))
     store.remove()  # the run is complete: its outputs replace the parts
     return result
