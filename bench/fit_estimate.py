@@ -103,8 +103,9 @@ def main() -> None:
     if args.no_fluency_only and "with_lm" in old:
         result["with_lm"] = old["with_lm"]
     else:
-        lm = evaluate.evaluate_mqm(rows, Settings())["frame"]
-        result["with_lm"] = fit(lm, LM_FEATURES)
+        settings = Settings()
+        lm = evaluate.evaluate_mqm(rows, settings)["frame"]
+        result["with_lm"] = {"model": settings.model, **fit(lm, LM_FEATURES)}
         print("with_lm", result["with_lm"], flush=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {OUT}")

@@ -56,6 +56,7 @@ class Pipeline:
         self.baseline = baseline
         self.rules: list[Rule] = select_rules(settings.select, settings.ignore)
         self.fluency = fluency
+        self._weights = estimate.weight_set(fluency.lm.info["name"] if fluency is not None else None)
         self.references = ReferenceScorer()
         self._per_path: dict[str, list[Rule]] = {}
 
@@ -98,7 +99,7 @@ class Pipeline:
         r.quality = q.quality(r.findings, r.words)
         r.status, r.reason = article_status(q.worst_severity(r.findings), r.quality, self.settings)
         assert r.doc is not None
-        r.sentence_est = estimate.estimate(estimate.sentence_features(r.doc, r.findings), self.fluency is not None)
+        r.sentence_est = estimate.estimate(estimate.sentence_features(r.doc, r.findings), self._weights)
         r.est_mqm = round(sum(r.sentence_est), 3)
         if r.article.reference:
             r.reference, r.reference_stats = self.references.article(r.article.text, r.article.reference)

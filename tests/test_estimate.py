@@ -23,7 +23,13 @@ def test_estimate_is_the_weighted_sum_capped_at_zero(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(estimate, "parameters", lambda: params)
     rows = [{"sentence": 1.0, "words": 4.0, "major": 0.0}, {"sentence": 1.0, "words": 7.0, "major": 1.0}]
     # 0.5 - 0.4 = 0.1 -> capped at 0;  0.5 - 0.7 - 5 = -5.2
-    assert estimate.estimate(rows, with_lm=False) == [0.0, -5.2]
+    assert estimate.estimate(rows, "rules_only") == [0.0, -5.2]
+
+
+def test_lm_weights_only_for_the_model_they_were_fitted_with() -> None:
+    assert estimate.weight_set("smollm2") == "with_lm"
+    assert estimate.weight_set("gemma3-270m") == "rules_only"  # another model's surprisal has another scale
+    assert estimate.weight_set(None) == "rules_only"
 
 
 def test_shipped_weights_are_fitted_on_train_data_only() -> None:

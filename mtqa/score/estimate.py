@@ -6,7 +6,8 @@ errors, so a segment's or article's estimate is the sum over its sentences, and 
 weights were fitted on segment sums against human MQM scores of the shared *train* data
 only (``bench/fit_estimate.py``; data, method and held-out results in
 ``mtqa/data/estimate.json`` and ``docs/EVALUATION.md``). Two weight sets ship: one with
-the language model's features and one for ``--no-fluency`` runs.
+the language model's features (for the model it was fitted with, SmolLM2) and one for
+``--no-fluency`` runs, which other models fall back to.
 
 Features of a sentence:
 
@@ -56,8 +57,14 @@ def sentence_features(doc: Document, findings: Sequence[Finding]) -> list[dict[s
     return rows
 
 
-def estimate(features: Sequence[dict[str, float]], with_lm: bool) -> list[float]:
-    """Estimated MQM of each sentence (<= 0) from its features."""
-    model = parameters()["with_lm" if with_lm else "rules_only"]
+def weight_set(model: str | None) -> str:
+    """``with_lm`` when the LM features come from the model its weights were fitted with, else ``rules_only``
+    (another model's surprisal has another scale, so those weights would not apply)."""
+    return "with_lm" if model is not None and model == parameters()["with_lm"].get("model") else "rules_only"
+
+
+def estimate(features: Sequence[dict[str, float]], weights_name: str) -> list[float]:
+    """Estimated MQM of each sentence (<= 0) from its features, with the named weight set."""
+    model = parameters()[weights_name]
     weights = model["weights"]
     return [round(min(0.0, sum(w * row.get(name, 0.0) for name, w in weights.items())), 3) for row in features]
