@@ -195,3 +195,21 @@ def test_every_data_file_is_packaged() -> None:
     packaged = {p for g in globs for p in (ROOT / "mtqa").glob(g)}
     shipped = {p for p in data.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")}
     assert shipped <= packaged, sorted(str(p.relative_to(ROOT)) for p in shipped - packaged)
+
+
+def test_corpus_reference_scores_from_summed_statistics_equal_sacrebleu() -> None:
+    """Corpus BLEU/chrF are computed from per-article statistics (streaming); they must equal sacrebleu's corpus_score."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    from mtqa.score.reference import ReferenceScorer, ReferenceStats
+
+    pairs = [("The cat sat on the mat.", "The cat is on the mat."), ("A dog ran in the park today.", "The dog ran in the park."),
+             ("Prices rose sharply.", "Prices increased sharply in May.")]
+    scorer, total = ReferenceScorer(), ReferenceStats()
+    for hyp, ref in pairs:
+        total.add(scorer.article(hyp, ref)[1])
+    corpus = scorer.corpus(total)
+    hyps, refs = [h for h, _ in pairs], [[r for _, r in pairs]]
+    assert corpus is not None and corpus["segments"] == 3
+    assert corpus["bleu"] == round(BLEU().corpus_score(hyps, refs).score, 2)
+    assert corpus["chrf"] == round(CHRF().corpus_score(hyps, refs).score, 2)
