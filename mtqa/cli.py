@@ -24,6 +24,7 @@ EPILOG = """exit codes:
   1  the gate failed (too many articles at or above --fail-on, or below --min-quality)
   2  usage or configuration error (bad flag, missing column, unknown extension, ...)
   3  input or model error: some articles could not be scored (listed in articles.csv)
+  130 interrupted; with --out, the same command with --resume goes on where it stopped
 
 config: [tool.mtqa] in pyproject.toml or an mtqa.toml (nearest one upwards); flags win."""
 
@@ -197,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(f"error: {exc}")
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        print_error("interrupted")
+        resumable = args.command == "score" and not args.no_write
+        print_error("interrupted" + ("; finished chunks are kept: add --resume to the same command to go on" if resumable else ""))
         return 130
     except BrokenPipeError:
         return int(ExitCode.OK)

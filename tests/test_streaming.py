@@ -161,3 +161,15 @@ def test_dask_model_error_is_one_line_and_exit_3(corpus: Path, tmp_path: Path, c
                  "--out", str(tmp_path / "o"), "--no-progress"])
     err = capfd.readouterr().err  # file-descriptor level: the worker processes' logs too
     assert code == 3 and err.strip().count("\n") == 0 and "missing.gguf" in err, err
+
+
+def test_interrupted_run_exits_130_and_says_how_to_resume(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from mtqa.cli import main
+
+    def stop(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "score_chunk", stop)
+    assert main(["score", str(corpus), "--no-fluency", "--out", str(tmp_path / "o")]) == 130
+    assert "--resume" in capsys.readouterr().err
