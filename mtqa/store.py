@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from mtqa.aggregate import TABLES, ChunkOutput
 from mtqa.errors import UsageError
-from mtqa.types import is_missing
+from mtqa.report.tables import as_text
 
 PARTS = ".mtqa-parts"
 
@@ -120,5 +120,5 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
                 try:
                     pa.array(fixed[col], from_pandas=True)
                 except (pa.ArrowTypeError, pa.ArrowInvalid):
-                    fixed[col] = fixed[col].map(lambda v: None if is_missing(v) else str(v))
+                    fixed[col] = as_text(fixed[col])
         return pa.Table.from_pandas(fixed, preserve_index=False)

@@ -97,13 +97,18 @@ def unify(schemas: list[pa.Schema]) -> pa.Schema:
     return pa.schema([(name, pa.string() if pa.types.is_null(t) else t) for name, t in fields.items()])
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """Every value as a string; empty cells stay empty."""
+    return values.map(lambda v: None if is_missing(v) else str(v))
+
+
 def conform(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """The frame as an Arrow table of exactly ``schema`` (values of string columns stringified)."""
     columns = []
     for f in schema:
         values = frame[f.name]
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
-            values = values.map(lambda v: None if is_missing(v) else str(v))
+            values = as_text(values)
         columns.append(pa.array(values, type=f.type, from_pandas=True))
     return pa.Table.from_arrays(columns, schema=schema)
 
