@@ -129,3 +129,13 @@ def test_device_auto_picks_cpu_without_cuda() -> None:
     if not torch.cuda.is_available():
         with pytest.raises(ModelError):
             lm_mod.resolve_device("cuda")
+
+
+def test_unexpected_word_candidates_skip_first_words_names_and_quotes() -> None:
+    """MT901 judges only plain words that have context: not the first word, a name, a number or a quoted word."""
+    from mtqa.detect.rules.fluency import candidate_words
+
+    text = 'Suddenly the minister met Merkel and 42 "hooligans" with the pyjamas-clad delegates.'
+    spans = [(m.start(), m.end()) for m in fl.WORD.finditer(text)]
+    words = [fl.WordScore(a, b, text[a:b], 30.0, 10.0, i == 0, 9.0) for i, (a, b) in enumerate(spans)]
+    assert [w.text for w in candidate_words(text, words)] == ["the", "minister", "met", "and", "with", "the", "pyjamas-clad", "delegates"]
