@@ -9,7 +9,8 @@ segment, and reports:
 * system level: Pearson and Spearman of per-system means;
 * spans: precision of findings (a finding that overlaps an annotated target error span)
   and recall of annotated target spans, for all findings and for major/critical ones;
-* flag rates: share of segments with a finding, human translations against MT systems.
+* flag rates: share of segments with a finding, human translations against MT systems;
+* goals (``mtqa/goals.py``): the accuracy targets, each with a bootstrap 95% interval.
 
 Scores compared: ``quality`` (from findings), ``fluency`` and ``slor`` (the LM), and two
 baselines measured the same way: the plain LM mean token log-prob and segment length.
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mtqa import goals
 from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.pipeline import Pipeline
@@ -108,7 +110,9 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
     for row, scores in zip(rows, score_texts([r.target for r in rows], settings)):
         findings = scores.pop("findings")
         features = scores.pop("features")
+        major = [f for f in findings if f.severity.value != "minor"]
         records.append({"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency,
+                        "major_findings": len(major), "major_hits": sum(_overlaps(f, row.spans) for f in major),
                         **scores, **{f"x_{k}": v for k, v in features.items()}})
         if not is_human(row.system):
             _span_counts(span_stats, findings, row.spans)
@@ -117,7 +121,11 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
             "correlations": correlations(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
             "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "flag_rates": flag_rates(frame),
-            "frame": frame}
+            "goals": goals.check(frame, is_human), "frame": frame}
+
+
+def _overlaps(finding: Any, spans: list[tuple[int, int, str]]) -> bool:
+    return any(a < finding.end and finding.start < b for a, b, _ in spans)
 
 
 def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
@@ -130,7 +138,7 @@ def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: l
     for key, chosen in groups.items():
         stats.setdefault(key, {"findings": 0, "hits": 0, "found": 0})
         stats[key]["findings"] += len(chosen)
-        stats[key]["hits"] += sum(any(a < f.end and f.start < b for a, b, _ in spans) for f in chosen)
+        stats[key]["hits"] += sum(_overlaps(f, spans) for f in chosen)
         stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
 
 
@@ -204,6 +212,11 @@ def render_mqm(result: dict[str, Any]) -> str:
     fr = result["flag_rates"]
     lines.append(f"flag rate: human {_f(fr['human_flag_rate'])} (major {_f(fr['human_major_flag_rate'])}), "
                  f"MT mean {_f(fr['mt_flag_rate_mean'])}, worst-flagged MT {_f(fr['mt_flag_rate_max'])}")
+    for name, g in result["goals"].items():
+        bound = f">= {g['at_least']}" if "at_least" in g else f"<= {g['at_most']:.3f}"
+        ci = "-" if g["ci95"] is None else f"[{_f(g['ci95'][0])}, {_f(g['ci95'][1])}]"
+        met = {True: "met", False: "NOT met", None: "undefined"}[g["met"]]
+        lines.append(f"goal {name}: {_f(g['value'])} (95% CI {ci}), target {bound}: {met}")
     per_rule = sorted(result["spans_per_rule"].items(), key=lambda kv: -kv[1]["findings"])
     if per_rule:
         lines.append("per rule (findings, precision): " + ", ".join(f"{k} {v['findings']} {_f(v['precision'])}" for k, v in per_rule))

@@ -174,3 +174,42 @@ def test_cli_eval_tables_for_every_kind(capsys: pytest.CaptureFixture[str]) -> N
     assert "minor_id2_repeat4" in out and "unperturbed MT flagged" in out
     assert main(["eval", "mqm", str(EXTRACTS / "mqm_zhen_newstest2021.extract.tsv"), "--no-fluency"]) == 0
     assert "est_mqm~mqm" in capsys.readouterr().out
+
+
+def goals_frame() -> pd.DataFrame:
+    """4 segments x (2 MT systems + 1 human); est_mqm ranks within segments better than the plain LM."""
+    rows = []
+    for seg in range(4):
+        for system, mqm, est, lm, flagged, major, hits in (
+            ("ref-A", 0.0, -1.0, -2.0, seg == 0, 0, 0),
+            ("good", -1.0, -2.0, -1.0, seg < 2, 1, 1),
+            ("bad", -5.0, -6.0, -3.0, True, 1, seg % 2),
+        ):
+            rows.append({"system": system, "seg_id": seg, "mqm": mqm, "est_mqm": est, "lm_mean_logprob": lm,
+                         "flagged": flagged, "major_findings": major, "major_hits": hits})
+    return pd.DataFrame(rows)
+
+
+def test_goals_match_hand_computed_values() -> None:
+    from mtqa.evaluate import is_human
+    from mtqa.goals import check
+
+    g = check(goals_frame(), is_human)
+    # est_mqm orders every segment like MQM (tau 1); the LM (ref, good, bad = -2, -1, -3) gets 2 of 3 pairs
+    # right (tau 1/3) -> ratio 3
+    assert g["grouped_kendall_ratio"]["value"] == 3.0 and g["grouped_kendall_ratio"]["met"] is True
+    assert g["system_pearson"]["value"] == 1.0 and g["system_pearson"]["ci95"] == [1.0, 1.0]
+    assert g["major_precision"]["value"] == 6 / 8 and g["major_precision"]["met"] is True  # 4 of 4 + 2 of 4
+    assert g["human_flag_ratio"]["value"] == 0.25 and g["human_flag_ratio"]["met"] is True  # 1/4 against 4/4
+    lo, hi = g["major_precision"]["ci95"]
+    assert 0.5 <= lo <= 0.75 <= hi <= 1.0
+    assert check(goals_frame(), is_human) == g  # seeded bootstrap: the same interval every run
+
+
+def test_goals_report_a_miss() -> None:
+    from mtqa.evaluate import is_human
+    from mtqa.goals import check
+
+    frame = goals_frame().assign(flagged=True)  # humans flagged as often as MT
+    g = check(frame, is_human)["human_flag_ratio"]
+    assert g["value"] == 1.0 and g["met"] is False and g["at_most"] < 0.34

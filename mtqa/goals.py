@@ -1,0 +1,93 @@
+"""The accuracy goals of ``mtqa eval mqm``, each with a bootstrap 95% confidence interval.
+
+A goal is a number computed from a segment x system table (``mtqa/data/eval_goals.toml``
+says which and its target). The interval comes from resampling segments with
+replacement, as WMT does for its metric comparisons: it says whether a shortfall or a
+pass is more than the luck of which segments were annotated. ``met`` compares the point
+value with the target; ``ci95`` shows how sure that is.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+Statistic = Callable[[np.ndarray], float]
+
+
+@cache
+def targets() -> dict[str, Any]:
+    return tomllib.loads(resources.files("mtqa.data").joinpath("eval_goals.toml").read_text("utf-8"))
+
+
+def _kendall_per_segment(frame: pd.DataFrame, score: str) -> pd.Series:
+    """Kendall tau-b of ``score`` against MQM within each segment (NaN where undefined)."""
+    from scipy.stats import kendalltau
+
+    def tau(g: pd.DataFrame) -> float:
+        if g[score].nunique() < 2 or g.mqm.nunique() < 2:
+            return float("nan")
+        return float(kendalltau(g[score], g.mqm).statistic)
+
+    return frame.groupby("seg_id")[[score, "mqm"]].apply(tau)
+
+
+def _statistics(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, tuple[np.ndarray, Statistic]]:
+    """Per goal: a per-segment array and the statistic over a (resampled) set of its rows."""
+    out: dict[str, tuple[np.ndarray, Statistic]] = {}
+    segs = np.sort(frame.seg_id.unique())
+    if frame.get("lm_mean_logprob") is not None and frame.lm_mean_logprob.notna().any():
+        taus = np.column_stack([_kendall_per_segment(frame, s).reindex(segs).to_numpy() for s in ("est_mqm", "lm_mean_logprob")])
+        out["grouped_kendall_ratio"] = (taus, lambda t: _ratio(np.nanmean(t[:, 0]), np.nanmean(t[:, 1])))
+    est = frame.pivot_table(index="seg_id", columns="system", values="est_mqm").reindex(segs).to_numpy()
+    mqm = frame.pivot_table(index="seg_id", columns="system", values="mqm").reindex(segs).to_numpy()
+    out["system_pearson"] = (np.stack([est, mqm], axis=1), _system_pearson)
+    machine = frame[[not is_human(s) for s in frame.system]]
+    counts = machine.groupby("seg_id")[["major_findings", "major_hits"]].sum().reindex(segs, fill_value=0).to_numpy()
+    out["major_precision"] = (counts, lambda c: _ratio(c[:, 1].sum(), c[:, 0].sum()))
+    flagged = frame.pivot_table(index="seg_id", columns="system", values="flagged", aggfunc="mean").reindex(segs)
+    human = np.array([is_human(s) for s in flagged.columns])
+    if human.any() and (~human).any():
+        out["human_flag_ratio"] = (flagged.to_numpy(dtype=float), lambda f: _flag_ratio(f, human))
+    return out
+
+
+def _system_pearson(pair: np.ndarray) -> float:
+    est, mqm = np.nanmean(pair[:, 0], axis=0), np.nanmean(pair[:, 1], axis=0)
+    return float(np.corrcoef(est, mqm)[0, 1]) if est.std() > 0 and mqm.std() > 0 else float("nan")
+
+
+def _flag_ratio(flagged: np.ndarray, human: np.ndarray) -> float:
+    rates = np.nanmean(flagged, axis=0)
+    return _ratio(rates[human].mean(), rates[~human].max())
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b else float("nan")
+
+
+def check(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, Any]:
+    """Each goal's value, 95% bootstrap interval, target and whether the value meets it."""
+    conf = targets()
+    rng = np.random.default_rng(conf["seed"])
+    out = {}
+    for name, (data, stat) in _statistics(frame, is_human).items():
+        value = stat(data)
+        draws = np.array([stat(data[rng.integers(0, len(data), len(data))]) for _ in range(conf["resamples"])])
+        draws = draws[np.isfinite(draws)]
+        goal = conf[name]
+        bound, target = ("at_least", goal["at_least"]) if "at_least" in goal else ("at_most", goal["at_most"])
+        met = None if value != value else (value >= target if bound == "at_least" else value <= target)
+        out[name] = {"about": goal["about"], "value": _round(value), bound: target, "met": met,
+                     "ci95": [_round(np.quantile(draws, 0.025)), _round(np.quantile(draws, 0.975))] if len(draws) else None}
+    return out
+
+
+def _round(value: float) -> float | None:
+    return None if value != value else round(float(value), 4)
