@@ -3,12 +3,14 @@
 A goal is a number computed from a segment x system table (``mtqa/data/eval_goals.toml``
 says which and its target). The interval comes from resampling segments with
 replacement, as WMT does for its metric comparisons: it says whether a shortfall or a
-pass is more than the luck of which segments were annotated. ``met`` compares the point
-value with the target; ``ci95`` shows how sure that is.
+pass is more than the luck of which segments were annotated (draws where a goal is undefined,
+e.g. no major finding, are left out). ``met`` compares the point value with the target;
+``ci95`` shows how sure that is.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from functools import cache
@@ -44,7 +46,7 @@ def _statistics(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[st
     segs = np.sort(frame.seg_id.unique())
     if frame.get("lm_mean_logprob") is not None and frame.lm_mean_logprob.notna().any():
         taus = np.column_stack([_kendall_per_segment(frame, s).reindex(segs).to_numpy() for s in ("est_mqm", "lm_mean_logprob")])
-        out["grouped_kendall_ratio"] = (taus, lambda t: _ratio(np.nanmean(t[:, 0]), np.nanmean(t[:, 1])))
+        out["grouped_kendall_ratio"] = (taus, _kendall_ratio)
     est = frame.pivot_table(index="seg_id", columns="system", values="est_mqm").reindex(segs).to_numpy()
     mqm = frame.pivot_table(index="seg_id", columns="system", values="mqm").reindex(segs).to_numpy()
     out["system_pearson"] = (np.stack([est, mqm], axis=1), _system_pearson)
@@ -56,6 +58,12 @@ def _statistics(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[st
     if human.any() and (~human).any():
         out["human_flag_ratio"] = (flagged.to_numpy(dtype=float), lambda f: _flag_ratio(f, human))
     return out
+
+
+def _kendall_ratio(taus: np.ndarray) -> float:
+    """est_mqm's mean tau over the LM's; undefined (NaN) unless the LM's is positive ("2x" of a tau <= 0 means nothing)."""
+    lm = np.nanmean(taus[:, 1])
+    return float(np.nanmean(taus[:, 0]) / lm) if lm > 0 else float("nan")
 
 
 def _system_pearson(pair: np.ndarray) -> float:
@@ -83,11 +91,11 @@ def check(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, Any
         draws = draws[np.isfinite(draws)]
         goal = conf[name]
         bound, target = ("at_least", goal["at_least"]) if "at_least" in goal else ("at_most", goal["at_most"])
-        met = None if value != value else (value >= target if bound == "at_least" else value <= target)
+        met = None if math.isnan(value) else (value >= target if bound == "at_least" else value <= target)
         out[name] = {"about": goal["about"], "value": _round(value), bound: target, "met": met,
                      "ci95": [_round(np.quantile(draws, 0.025)), _round(np.quantile(draws, 0.975))] if len(draws) else None}
     return out
 
 
 def _round(value: float) -> float | None:
-    return None if value != value else round(float(value), 4)
+    return None if math.isnan(value) else round(float(value), 4)

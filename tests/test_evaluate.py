@@ -213,3 +213,13 @@ def test_goals_report_a_miss() -> None:
     frame = goals_frame().assign(flagged=True)  # humans flagged as often as MT
     g = check(frame, is_human)["human_flag_ratio"]
     assert g["value"] == 1.0 and g["met"] is False and g["at_most"] < 0.34
+
+
+def test_kendall_ratio_is_undefined_when_the_lm_tau_is_not_positive() -> None:
+    from mtqa.evaluate import is_human
+    from mtqa.goals import check
+
+    frame = goals_frame()
+    frame["lm_mean_logprob"] = -frame["mqm"]  # the LM ranks every segment backwards (tau -1)
+    g = check(frame, is_human)["grouped_kendall_ratio"]
+    assert g["value"] is None and g["met"] is None and g["ci95"] is None
