@@ -1,12 +1,13 @@
 """Precision of the unexpected-word rule (MT901) at several thresholds, to set its default.
 
-    python bench/word_rule_precision.py [--segments 400]
+    python bench/word_rule_precision.py [--file MQM_TSV] [--segments 400]
 
-On MQM newstest2021 zh-en (a test part: not used for calibration):
+On an MQM zh-en file (default: newstest2020, the train part; the first measurement used
+newstest2021, a test part):
 * MT output of all MT systems: a flagged word is a true positive when it overlaps an
   annotated MQM error span in the target (any category, any severity);
-* the human references (ref-A, ref-B): flags per 100 sentences (all false alarms by
-  construction, or errors of the human translator).
+* the human translations: flags per 100 segments (false alarms, or errors of the human
+  translator).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mtqa.detect.rules.fluency import candidate_words  # noqa: E402
+from mtqa.evaluate import is_human  # noqa: E402
 from mtqa.score.fluency import FluencyScorer  # noqa: E402
 from mtqa.score.lm import load_model  # noqa: E402
 
@@ -32,12 +34,13 @@ THRESHOLDS = (2.0, 2.5, 3.0, 3.5, 4.0)
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--file", default=str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"))
     ap.add_argument("--segments", type=int, default=400)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    df = pd.read_csv(EVAL / "mqm_zhen" / "mqm_zhen_newstest2021.tsv", sep="\t", quoting=3, keep_default_na=False)
-    human = df[df.system.isin(["ref-A", "ref-B"])]
-    mt = df[~df.system.isin(["ref-A", "ref-B"])]
+    df = pd.read_csv(args.file, sep="\t", quoting=3, keep_default_na=False)
+    humans = df.system.map(is_human)
+    human, mt = df[humans], df[~humans]
     rng = random.Random(args.seed)
     mt_rows = mt.iloc[rng.sample(range(len(mt)), args.segments)]
     hu_rows = human.iloc[rng.sample(range(len(human)), args.segments // 2)]
