@@ -4,7 +4,8 @@ A goal is a number computed from a segment x system table (``mtqa/data/eval_goal
 says which and its target). The interval comes from resampling segments with
 replacement, as WMT does for its metric comparisons: it says whether a shortfall or a
 pass is more than the luck of which segments were annotated (draws where a goal is undefined,
-e.g. no major finding, are left out). ``met`` compares the point value with the target;
+e.g. no major finding, are left out and ``defined_draws`` counts the rest; a goal undefined
+on the whole file gets no interval). ``met`` compares the point value with the target;
 ``ci95`` shows how sure that is.
 """
 
@@ -92,8 +93,9 @@ def check(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, Any
         goal = conf[name]
         bound, target = ("at_least", goal["at_least"]) if "at_least" in goal else ("at_most", goal["at_most"])
         met = None if math.isnan(value) else (value >= target if bound == "at_least" else value <= target)
-        out[name] = {"about": goal["about"], "value": _round(value), bound: target, "met": met,
-                     "ci95": [_round(np.quantile(draws, 0.025)), _round(np.quantile(draws, 0.975))] if len(draws) else None}
+        ci = [_round(np.quantile(draws, 0.025)), _round(np.quantile(draws, 0.975))] if met is not None and len(draws) else None
+        out[name] = {"about": goal["about"], "value": _round(value), bound: target, "met": met, "ci95": ci,
+                     "defined_draws": len(draws)}
     return out
 
 
