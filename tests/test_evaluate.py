@@ -10,7 +10,8 @@ import pytest
 
 from mtqa.cli import main
 from mtqa.config import Settings
-from mtqa.evaluate import correlations, evaluate_mqm, flag_rates, read_mqm
+from mtqa.evaluate import correlations, evaluate_mqm, flag_rates, is_human, read_mqm
+from mtqa.goals import check
 
 
 def write_mqm(path: Path) -> Path:
@@ -191,9 +192,6 @@ def goals_frame() -> pd.DataFrame:
 
 
 def test_goals_match_hand_computed_values() -> None:
-    from mtqa.evaluate import is_human
-    from mtqa.goals import check
-
     g = check(goals_frame(), is_human)
     # est_mqm orders every segment like MQM (tau 1); the LM (ref, good, bad = -2, -1, -3) gets 2 of 3 pairs
     # right (tau 1/3) -> ratio 3
@@ -207,18 +205,12 @@ def test_goals_match_hand_computed_values() -> None:
 
 
 def test_goals_report_a_miss() -> None:
-    from mtqa.evaluate import is_human
-    from mtqa.goals import check
-
     frame = goals_frame().assign(flagged=True)  # humans flagged as often as MT
     g = check(frame, is_human)["human_flag_ratio"]
     assert g["value"] == 1.0 and g["met"] is False and g["at_most"] < 0.34
 
 
 def test_kendall_ratio_is_undefined_when_the_lm_tau_is_not_positive() -> None:
-    from mtqa.evaluate import is_human
-    from mtqa.goals import check
-
     frame = goals_frame()
     frame["lm_mean_logprob"] = -frame["mqm"]  # the LM ranks every segment backwards (tau -1)
     g = check(frame, is_human)["grouped_kendall_ratio"]
