@@ -1,0 +1,66 @@
+"""The ceiling of mtqa's features for ranking translations of one source (item-grouped Kendall).
+
+    python bench/feature_ceiling.py FILE [--no-fluency]
+
+Runs the ``mtqa eval`` pipeline on every row of an MQM file, then fits a ridge regression
+of MQM on all of est_mqm's features plus SLOR, fluency and the mean log-prob, centred
+within each segment, **on that same file** (in-sample: an optimistic upper bound, not a
+model to ship). Prints its item-grouped Kendall tau next to est_mqm's and the plain LM's,
+and each single feature's system-level Pearson. If even this fit stays under a goal, no
+linear combination of these features meets it. Results: docs/EVALUATION.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mtqa import evaluate  # noqa: E402
+from mtqa.config import Settings  # noqa: E402
+from mtqa.score.estimate import LM_FEATURES  # noqa: E402
+
+EXTRA = ("slor", "fluency", "lm_mean_logprob")
+ALPHAS = (0.1, 10.0, 1000.0)
+
+
+def grouped_tau(frame: pd.DataFrame, col: str) -> float:
+    from scipy.stats import kendalltau
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        taus = [kendalltau(g[col], g.mqm).statistic for _, g in frame.groupby("seg_id") if g[col].nunique() > 1 and g.mqm.nunique() > 1]
+    return float(np.nanmean(taus))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--no-fluency", action="store_true")
+    args = ap.parse_args()
+    rows = evaluate.read_mqm(args.file, None, 0)
+    scores = evaluate.score_texts([r.target for r in rows], Settings(fluency=not args.no_fluency))
+    frame = pd.DataFrame([{"system": r.system, "seg_id": r.seg_id, "mqm": r.mqm, "est_mqm": s["est_mqm"],
+                           **{k: s.get(k) or 0.0 for k in EXTRA}, **{k: s["features"].get(k, 0.0) for k in LM_FEATURES}}
+                          for r, s in zip(rows, scores)])
+    cols = [c for c in (*LM_FEATURES, *EXTRA) if frame[c].std() > 0]
+    centred = frame[cols] - frame.groupby("seg_id")[cols].transform("mean")
+    x = (centred / centred.std()).to_numpy()
+    y = (frame.mqm - frame.groupby("seg_id").mqm.transform("mean")).to_numpy()
+    for alpha in ALPHAS:
+        frame["ceiling"] = x @ np.linalg.solve(x.T @ x + alpha * np.eye(len(cols)), x.T @ y)
+        print(f"in-sample fit, ridge {alpha}: tau grp {grouped_tau(frame, 'ceiling'):.3f}")
+    print(f"est_mqm: tau grp {grouped_tau(frame, 'est_mqm'):.3f}; plain LM: {grouped_tau(frame, 'lm_mean_logprob'):.3f}")
+    systems = frame.groupby("system")[[*cols, "mqm"]].mean()
+    print("system-level Pearson of each feature's mean: " + ", ".join(
+        f"{c} {np.corrcoef(systems[c], systems.mqm)[0, 1]:+.2f}" for c in cols))
+
+
+if __name__ == "__main__":
+    main()
