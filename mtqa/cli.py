@@ -73,10 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ru = sub.add_parser("rules", help="list the rules")
     ru.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text")
-    ev = sub.add_parser("eval", help="measure mtqa against human judgments (MQM)")
-    ev.add_argument("kind", choices=["mqm", "mlqepe", "demetr"],
-                    help="mqm: mqm_zhen_*.tsv[.gz]; mlqepe: mlqepe_*.tsv[.gz]; demetr: the demetr/ folder (of ../shared/eval-data)")
-    ev.add_argument("path", help="the annotated file (for demetr: the folder with demetr_base.tsv and demetr_perturbations.tsv.gz)")
+    ev = sub.add_parser("eval", help="measure mtqa against human judgments (MQM, MLQE-PE, DEMETR, the seed)")
+    ev.add_argument("kind", choices=["mqm", "mlqepe", "demetr", "seed"],
+                    help="mqm: mqm_zhen_*.tsv[.gz]; mlqepe: mlqepe_*.tsv[.gz]; demetr: the demetr/ folder (of ../shared/eval-data); "
+                         "seed: a folder with ARTIFACTS.md and its article (../shared/seed)")
+    ev.add_argument("path", help="the annotated file (for demetr and seed: the folder)")
     ev.add_argument("--limit", type=int, help="sample this many segments (all systems of each)")
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ev.add_argument("--no-fluency", action="store_true", help="rules only")
@@ -177,6 +178,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif args.kind == "mlqepe":
         result = evaluate.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
         text = evaluate.render_mlqepe(result)
+    elif args.kind == "seed":
+        from mtqa import eval_seed
+
+        result = eval_seed.evaluate_seed(args.path, settings)
+        text = eval_seed.render_seed(result)
     else:
         folder = Path(args.path)
         result = evaluate.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),

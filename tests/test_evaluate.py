@@ -215,3 +215,61 @@ def test_kendall_ratio_is_undefined_when_the_lm_tau_is_not_positive() -> None:
     frame["lm_mean_logprob"] = -frame["mqm"]  # the LM ranks every segment backwards (tau -1)
     g = check(frame, is_human)["grouped_kendall_ratio"]
     assert g["value"] is None and g["met"] is None and g["ci95"] is None
+
+
+ARTIFACTS = """# What to find
+
+## Must be flagged
+
+| line | text | what it is |
+|---|---|---|
+| 3 | `[19659007]` | scraper placeholder |
+| 5 | `the the` | doubled word |
+| 7 | `sincerely speaking` | calque nobody has a rule for |
+
+## Should be flagged (weaker)
+
+| line | text | what it is |
+|---|---|---|
+| 9 | `Source link` | footer |
+
+## Must not be flagged
+Sentences such as "The minister met the press on
+Monday morning." are fine.
+"""
+ARTICLE = ("A title\n\nThe council met on Tuesday. [19659007]\n\nIt approved the the budget.\n\n"
+           "It was, sincerely speaking, a long day.\n\nSource link\n\nThe minister met the press on Monday morning.\n")
+
+
+def test_seed_eval_found_missed_and_false_flags(tmp_path: Path) -> None:
+    from mtqa.eval_seed import evaluate_seed, render_seed
+
+    (tmp_path / "ARTIFACTS.md").write_text(ARTIFACTS)
+    (tmp_path / "article.txt").write_text(ARTICLE)
+    result = evaluate_seed(str(tmp_path), Settings(fluency=False))
+    found = {r["text"]: (r["found"], r["codes"]) for r in result["rows"]}
+    assert found["[19659007]"] == (True, ["MT101"]) and found["the the"] == (True, ["MT701"])
+    assert found["sincerely speaking"] == (False, [])
+    assert found["Source link"][0] is True
+    assert result["summary"] == {"must": {"rows": 3, "found": 2}, "should": {"rows": 1, "found": 1}}
+    assert result["fine_sentences"] == 1 and result["false_flags"] == []
+    assert "must 2/3 found" in render_seed(result)
+    # a finding inside a must-not-be-flagged sentence is a false flag
+    (tmp_path / "ARTIFACTS.md").write_text(ARTIFACTS.replace('"The minister met the press on\nMonday morning."', '"It approved the the budget."'))
+    assert [f["code"] for f in evaluate_seed(str(tmp_path), Settings(fluency=False))["false_flags"]] == ["MT701"]
+
+
+def test_seed_eval_on_the_shared_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import SEED
+
+    if not SEED.exists():
+        pytest.skip("../shared/seed is not beside this checkout")
+    assert main(["eval", "seed", str(SEED.parent), "--no-fluency", "-f", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["summary"]["must"]["found"] == result["summary"]["must"]["rows"] == 11
+    assert result["false_flags"] == []
+
+
+def test_seed_eval_needs_a_seed_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "seed", str(tmp_path)]) == 2
+    assert "not a seed folder" in capsys.readouterr().err
