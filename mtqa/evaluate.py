@@ -237,9 +237,10 @@ def render_mlqepe(result: dict[str, Any]) -> str:
 def render_demetr(result: dict[str, Any]) -> str:
     """The terminal table of ``evaluate_demetr``."""
     lines = [f"DEMETR: {result['ids']} sentences, unperturbed MT flagged {_f(result['unperturbed_flag_rate'])}",
-             f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'worse q':>8} {'worse slor':>10}"]
+             f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'worse est':>9} {'worse q':>8} {'worse slor':>10}"]
     for name, r in result["per_perturbation"].items():
-        lines.append(f"{name:<34} {int(r['n']):>5} {_f(r['flagged']):>8} {_f(r['worse_quality']):>8} {_f(r['worse_slor']):>10}")
+        lines.append(f"{name:<34} {int(r['n']):>5} {_f(r['flagged']):>8} {_f(r['worse_est']):>9} {_f(r['worse_quality']):>8} "
+                     f"{_f(r['worse_slor']):>10}")
     return "\n".join(lines)
 
 
@@ -252,7 +253,8 @@ def _f(value: float | None) -> str:
 
 
 def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
-    """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT, and share flagged."""
+    """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT (by est_mqm, findings, SLOR)
+    and share flagged."""
     try:
         base = pd.read_csv(base_path, sep="\t", quoting=3, keep_default_na=False)
         pert = pd.read_csv(perturbations_path, sep="\t", quoting=3, keep_default_na=False)
@@ -271,11 +273,12 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
     for r, s in zip(pert.itertuples(), scores[len(base):]):
         ref = by_id[r.id]
         rows.append({"pert": r.pert_name, "severity": r.severity, "flagged": s["flagged"],
-                     "worse_quality": s["quality"] < ref["quality"],
+                     "worse_est": s["est_mqm"] < ref["est_mqm"], "worse_quality": s["quality"] < ref["quality"],
                      "worse_slor": (s["slor"] < ref["slor"]) if s["slor"] is not None and ref["slor"] is not None else None})
     frame = pd.DataFrame(rows)
     per = frame.groupby("pert").agg(severity=("severity", "first"), n=("flagged", "size"), flagged=("flagged", "mean"),
-                                     worse_quality=("worse_quality", "mean"), worse_slor=("worse_slor", "mean"))
+                                     worse_est=("worse_est", "mean"), worse_quality=("worse_quality", "mean"),
+                                     worse_slor=("worse_slor", "mean"))
     return {"ids": len(ids), "unperturbed_flag_rate": _r(np.mean([s["flagged"] for s in scores[:len(base)]])),
             "per_perturbation": {k: {c: (_r(v) if c != "severity" else v) for c, v in row.items()} for k, row in per.iterrows()}}
 
