@@ -8,7 +8,8 @@ segment, and reports:
   and Pearson of each mtqa score against ``mqm_score`` and ``mqm_fluency_score``;
 * system level: Pearson and Spearman of per-system means;
 * spans: precision of findings (a finding that overlaps an annotated target error span)
-  and recall of annotated target spans, for all findings and for major/critical ones;
+  and recall of annotated target spans, for all findings, major/critical ones, each rule,
+  and recall per annotated error category;
 * flag rates: share of segments with a finding, human translations against MT systems;
 * goals (``mtqa/goals.py``): the accuracy targets, each with a bootstrap 95% interval.
 
@@ -46,7 +47,7 @@ class MqmRow:
     target: str
     mqm: float
     mqm_fluency: float
-    spans: list[tuple[int, int, str]]
+    spans: list[tuple[int, int, str]]  # (start, end, MQM category) of each annotated target error
 
 
 def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
@@ -63,7 +64,7 @@ def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
     df = df[df.seg_id.isin(set(segs))]
     rows = []
     for r in df.itertuples():
-        spans = [(e[4], e[5], e[1]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
+        spans = [(e[4], e[5], e[2]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
         rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans))
     return rows
 
@@ -118,9 +119,12 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
             _span_counts(span_stats, findings, row.spans)
     frame = pd.DataFrame(records)
     spans = _span_summary(span_stats)
+    categories = {k.split(":", 1)[1]: {**v, "recall": _r(v["found"] / v["spans"])}
+                  for k, v in sorted(span_stats.items(), key=lambda kv: -kv[1].get("spans", 0)) if k.startswith("category:")}
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
             "correlations": correlations(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
-            "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "flag_rates": flag_rates(frame),
+            "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "recall_per_category": categories,
+            "flag_rates": flag_rates(frame),
             "goals": goals.check(frame, is_human), "frame": frame}
 
 
@@ -140,13 +144,17 @@ def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: l
         stats[key]["findings"] += len(chosen)
         stats[key]["hits"] += sum(_overlaps(f, spans) for f in chosen)
         stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
+    for a, b, category in spans:  # recall per annotated category, by any finding
+        per = stats.setdefault(f"category:{category}", {"spans": 0, "found": 0})
+        per["spans"] += 1
+        per["found"] += any(a < f.end and f.start < b for f in findings)
 
 
 def _span_summary(stats: dict[str, dict[str, int]]) -> dict[str, Any]:
     total = stats.get("spans", {}).get("total", 0)
     out = {}
     for key, s in stats.items():
-        if key == "spans":
+        if key == "spans" or key.startswith("category:"):
             continue
         p = s["hits"] / s["findings"] if s["findings"] else None
         r = s["found"] / total if total else None
@@ -217,6 +225,10 @@ def render_mqm(result: dict[str, Any]) -> str:
         ci = "-" if g["ci95"] is None else f"[{_f(g['ci95'][0])}, {_f(g['ci95'][1])}]"
         met = {True: "met", False: "NOT met", None: "undefined"}[g["met"]]
         lines.append(f"goal {name}: {_f(g['value'])} (95% CI {ci}), target {bound}: {met}")
+    top = list(result["recall_per_category"].items())[:8]
+    if top:
+        lines.append("recall per MQM category (spans, found by any finding): "
+                     + ", ".join(f"{k} {v['spans']} {_f(v['recall'])}" for k, v in top))
     per_rule = sorted(result["spans_per_rule"].items(), key=lambda kv: -kv[1]["findings"])
     if per_rule:
         lines.append("per rule (findings, precision): " + ", ".join(f"{k} {v['findings']} {_f(v['precision'])}" for k, v in per_rule))

@@ -43,6 +43,7 @@ def test_harness_end_to_end(tmp_path: Path) -> None:
     result = evaluate_mqm(read_mqm(str(write_mqm(tmp_path / "m.tsv")), None, 0), Settings(fluency=False))
     spans = result["spans"]["all"]
     assert spans["findings"] >= 3 and spans["recall"] == 1.0  # every "the the" error span is found
+    assert result["recall_per_category"] == {"Fluency/Grammar": {"spans": 3, "found": 3, "recall": 1.0}}
     fr = result["flag_rates"]
     assert fr["human_flag_rate"] == 0.0 and fr["mt_flag_rate_max"] == 1.0
     c = result["correlations"]["quality~mqm"]
