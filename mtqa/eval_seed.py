@@ -13,14 +13,15 @@ the list does not know). The article is the folder's one ``.txt`` file, read as
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtqa.config import Settings
 from mtqa.errors import UsageError
+from mtqa.evaluate import make_pipeline
 from mtqa.ingest.readers import read_text
-from mtqa.pipeline import Pipeline
 from mtqa.types import Finding
 
 _SECTIONS = {"must be flagged": "must", "should be flagged": "should", "must not be flagged": "fine"}
@@ -66,7 +67,7 @@ def _locate(text: str, starts: list[int], line: int, snippet: str) -> tuple[int,
     if not pieces:
         return None
     first = text.find(pieces[0], lo, hi)
-    last = text.find(pieces[-1], max(first, lo), hi) if first >= 0 else -1
+    last = text.find(pieces[-1], first, hi) if first >= 0 else -1
     return (first, last + len(pieces[-1])) if last >= 0 else None
 
 
@@ -84,16 +85,11 @@ def evaluate_seed(folder: str, settings: Settings) -> dict[str, Any]:
     article = next(read_text(texts[0], texts[0].stem))
     if article.error:
         raise UsageError(f"{texts[0]}: {article.error}")
-    fluency = None
-    if settings.fluency:
-        from mtqa.score.fluency import load_scorer
-
-        fluency = load_scorer(settings)
-    findings = Pipeline(settings, fluency).run_chunk([article])[0].findings
+    findings = make_pipeline(settings).run_chunk([article])[0].findings
     text, starts = article.text, _line_starts(article.text)
 
     def line_of(offset: int) -> int:
-        return sum(1 for s in starts if s <= offset)
+        return bisect_right(starts, offset)
 
     out_rows, named = [], set()
     for row in rows:

@@ -73,6 +73,16 @@ def is_human(system: str) -> bool:
     return system.startswith(HUMAN_PREFIXES)
 
 
+def make_pipeline(settings: Settings) -> Pipeline:
+    """The ``mtqa score`` pipeline, with the fluency model when ``settings.fluency``."""
+    fluency = None
+    if settings.fluency:
+        from mtqa.score.fluency import load_scorer
+
+        fluency = load_scorer(settings)
+    return Pipeline(settings, fluency)
+
+
 def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
     """Run the ``mtqa score`` pipeline on each text as one article.
 
@@ -80,12 +90,7 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
     ``features`` (the estimate's features summed over the sentences), and with the model
     ``fluency`` and ``slor`` (sentence means) and ``lm_mean_logprob`` (per token).
     """
-    fluency = None
-    if settings.fluency:
-        from mtqa.score.fluency import load_scorer
-
-        fluency = load_scorer(settings)
-    pipeline = Pipeline(settings, fluency)
+    pipeline = make_pipeline(settings)
     out = []
     for i in range(0, len(texts), 256):
         chunk = texts[i:i + 256]
