@@ -113,6 +113,7 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
 def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
     records = []
     span_stats: dict[str, dict[str, int]] = {}
+    category_stats: dict[str, dict[str, int]] = {}
     for row, scores in zip(rows, score_texts([r.target for r in rows], settings)):
         findings = scores.pop("findings")
         features = scores.pop("features")
@@ -122,10 +123,10 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
                         **scores, **{f"x_{k}": v for k, v in features.items()}})
         if not is_human(row.system):
             _span_counts(span_stats, findings, row.spans)
+            _category_counts(category_stats, findings, row.spans)
     frame = pd.DataFrame(records)
     spans = _span_summary(span_stats)
-    categories = {k.split(":", 1)[1]: {**v, "recall": _r(v["found"] / v["spans"])}
-                  for k, v in sorted(span_stats.items(), key=lambda kv: -kv[1].get("spans", 0)) if k.startswith("category:")}
+    categories = {k: {**v, "recall": _r(v["found"] / v["spans"])} for k, v in sorted(category_stats.items(), key=lambda kv: -kv[1]["spans"])}
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
             "correlations": correlations(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
             "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "recall_per_category": categories,
@@ -149,8 +150,12 @@ def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: l
         stats[key]["findings"] += len(chosen)
         stats[key]["hits"] += sum(_overlaps(f, spans) for f in chosen)
         stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
-    for a, b, category in spans:  # recall per annotated category, by any finding
-        per = stats.setdefault(f"category:{category}", {"spans": 0, "found": 0})
+
+
+def _category_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
+    """Per annotated error category: its spans, and how many of them some finding overlaps."""
+    for a, b, category in spans:
+        per = stats.setdefault(category, {"spans": 0, "found": 0})
         per["spans"] += 1
         per["found"] += any(a < f.end and f.start < b for f in findings)
 
@@ -159,7 +164,7 @@ def _span_summary(stats: dict[str, dict[str, int]]) -> dict[str, Any]:
     total = stats.get("spans", {}).get("total", 0)
     out = {}
     for key, s in stats.items():
-        if key == "spans" or key.startswith("category:"):
+        if key == "spans":
             continue
         p = s["hits"] / s["findings"] if s["findings"] else None
         r = s["found"] / total if total else None
