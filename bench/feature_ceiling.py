@@ -1,13 +1,15 @@
 """The ceiling of mtqa's features for ranking translations of one source (item-grouped Kendall).
 
-    python bench/feature_ceiling.py FILE [--no-fluency]
+    python bench/feature_ceiling.py FILE [--limit SEGMENTS] [--no-fluency]
 
 Runs the ``mtqa eval`` pipeline on every row of an MQM file, then fits a ridge regression
 of MQM on all of est_mqm's features plus SLOR, fluency and the mean log-prob, centred
 within each segment, **on that same file** (in-sample: an optimistic upper bound, not a
 model to ship). Prints its item-grouped Kendall tau next to est_mqm's and the plain LM's,
-and each single feature's system-level Pearson. If even this fit stays under a goal, no
-linear combination of these features meets it. Results: docs/EVALUATION.md.
+and each single feature's grouped tau and system-level Pearson (raw values, not oriented;
+``hyphenated_words`` and ``hyphen_chars`` are candidate features, not mtqa's). If
+even this fit stays under a goal, no linear combination of these features meets it.
+Results: docs/EVALUATION.md.
 """
 
 from __future__ import annotations
@@ -42,11 +44,13 @@ def grouped_tau(frame: pd.DataFrame, col: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
+    ap.add_argument("--limit", type=int, help="a seeded sample of this many segments (seed 0)")
     ap.add_argument("--no-fluency", action="store_true")
     args = ap.parse_args()
-    rows = evaluate.read_mqm(args.file, None, 0)
+    rows = evaluate.read_mqm(args.file, args.limit, 0)
     scores = evaluate.score_texts([r.target for r in rows], Settings(fluency=not args.no_fluency))
     frame = pd.DataFrame([{"system": r.system, "seg_id": r.seg_id, "mqm": r.mqm, "est_mqm": s["est_mqm"],
+                           "hyphenated_words": sum("-" in w.strip("-") for w in r.target.split()), "hyphen_chars": r.target.count("-"),
                            **{k: s.get(k) or 0.0 for k in EXTRA}, **{k: s["features"].get(k, 0.0) for k in LM_FEATURES}}
                           for r, s in zip(rows, scores)])
     cols = [c for c in (*LM_FEATURES, *EXTRA) if frame[c].std() > 0]
@@ -57,9 +61,10 @@ def main() -> None:
         frame["ceiling"] = x @ np.linalg.solve(x.T @ x + alpha * np.eye(len(cols)), x.T @ y)
         print(f"in-sample fit, ridge {alpha}: tau grp {grouped_tau(frame, 'ceiling'):.3f}")
     print(f"est_mqm: tau grp {grouped_tau(frame, 'est_mqm'):.3f}; plain LM: {grouped_tau(frame, 'lm_mean_logprob'):.3f}")
-    systems = frame.groupby("system")[[*cols, "mqm"]].mean()
-    print("system-level Pearson of each feature's mean: " + ", ".join(
-        f"{c} {np.corrcoef(systems[c], systems.mqm)[0, 1]:+.2f}" for c in cols))
+    candidates = (*cols, "hyphenated_words", "hyphen_chars")
+    systems = frame.groupby("system")[[*candidates, "mqm"]].mean()
+    for c in candidates:
+        print(f"{c:<16} tau grp {grouped_tau(frame, c):+.3f}  sys r {np.corrcoef(systems[c], systems.mqm)[0, 1]:+.2f}")
 
 
 if __name__ == "__main__":
