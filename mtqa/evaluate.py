@@ -64,9 +64,25 @@ def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
     df = df[df.seg_id.isin(set(segs))]
     rows = []
     for r in df.itertuples():
-        spans = [(e[4], e[5], e[2]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
-        rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans))
+        try:
+            spans = [(int(e[4]), int(e[5]), e[2]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
+            rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans))
+        except (ValueError, TypeError, IndexError, KeyError) as exc:  # a bad JSON error list is a ValueError too
+            raise UsageError(f"{path}:{_line(r.Index)}: malformed MQM row: {exc}") from None
     return rows
+
+
+def _line(index: Any) -> int:
+    """The file line of a data row read by pandas (the header is line 1)."""
+    return int(index) + 2
+
+
+def _numbers(df: pd.DataFrame, column: str, path: str) -> np.ndarray:
+    values = pd.to_numeric(df[column], errors="coerce")
+    if values.isna().any():
+        at = values.isna().idxmax()
+        raise UsageError(f"{path}:{_line(at)}: {column} is not a number: {df[column][at]!r}")
+    return values.to_numpy(dtype=float)
 
 
 def is_human(system: str) -> bool:
@@ -317,8 +333,8 @@ def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int)
         raise UsageError(f"{path}: not an MLQE-PE file (need mt, z_mean, mt_tok, mt_word_tags)")
     if limit and limit < len(df):
         df = df.iloc[sorted(random.Random(seed).sample(range(len(df)), limit))]
+    z = _numbers(df, "z_mean", path)
     scores = score_texts(df.mt.tolist(), settings)
-    z = df.z_mean.astype(float).to_numpy()
     out: dict[str, Any] = {"rows": len(df), "correlations": {}}
     for name in ("est_mqm", "quality", "slor"):
         values = np.array([s[name] if s[name] is not None else np.nan for s in scores], dtype=float)

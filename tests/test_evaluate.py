@@ -274,3 +274,19 @@ def test_seed_eval_on_the_shared_seed(capsys: pytest.CaptureFixture[str]) -> Non
 def test_seed_eval_needs_a_seed_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "seed", str(tmp_path)]) == 2
     assert "not a seed folder" in capsys.readouterr().err
+
+
+MQM_HEADER = "system\tdoc\tseg_id\tsource\ttarget\tmqm_score\tmqm_fluency_score\terrors\n"
+
+
+@pytest.mark.parametrize(("kind", "content", "message"), [
+    ("mqm", MQM_HEADER + "A\td\t1\tx\tHello there.\t0\t0\t[]\nB\td\t1\tx\tHi.\t0\t0\t[oops\n", "m.tsv:3: malformed MQM row"),
+    ("mqm", MQM_HEADER + "A\td\t1\tx\tHello there.\tbad\t0\t[]\n", "m.tsv:2: malformed MQM row"),
+    ("mlqepe", "mt\tz_mean\tmt_tok\tmt_word_tags\nHello .\t0.5\tHello .\tOK OK\nBye\tn/a\tBye\tOK\n", "m.tsv:3: z_mean is not a number"),
+])
+def test_eval_bad_rows_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, content: str, message: str) -> None:
+    path = tmp_path / "m.tsv"
+    path.write_text(content)
+    assert main(["eval", kind, str(path), "--no-fluency"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
