@@ -151,7 +151,13 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
 
 
 def _overlaps(finding: Any, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether the finding overlaps any of the annotated spans."""
     return any(a < finding.end and finding.start < b for a, b, _ in spans)
+
+
+def _covered(start: int, end: int, findings: list[Any]) -> bool:
+    """Whether any finding overlaps the annotated span [start, end)."""
+    return any(start < f.end and f.start < end for f in findings)
 
 
 def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
@@ -165,7 +171,7 @@ def _span_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: l
         stats.setdefault(key, {"findings": 0, "hits": 0, "found": 0})
         stats[key]["findings"] += len(chosen)
         stats[key]["hits"] += sum(_overlaps(f, spans) for f in chosen)
-        stats[key]["found"] += sum(any(a < f.end and f.start < b for f in chosen) for a, b, _ in spans)
+        stats[key]["found"] += sum(_covered(a, b, chosen) for a, b, _ in spans)
 
 
 def _category_counts(stats: dict[str, dict[str, int]], findings: list[Any], spans: list[tuple[int, int, str]]) -> None:
@@ -173,7 +179,7 @@ def _category_counts(stats: dict[str, dict[str, int]], findings: list[Any], span
     for a, b, category in spans:
         per = stats.setdefault(category, {"spans": 0, "found": 0})
         per["spans"] += 1
-        per["found"] += any(a < f.end and f.start < b for f in findings)
+        per["found"] += _covered(a, b, findings)
 
 
 def _span_summary(stats: dict[str, dict[str, int]]) -> dict[str, Any]:
