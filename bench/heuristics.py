@@ -39,13 +39,13 @@ def main() -> None:
         import cProfile
         import pstats
 
-        cProfile.runctx("list(pipeline.run(articles))", globals(), {"pipeline": pipeline, "articles": articles}, "/tmp/mtqa.prof")
+        cProfile.runctx("pipeline.run_chunk(articles)", globals(), {"pipeline": pipeline, "articles": articles}, "/tmp/mtqa.prof")
         pstats.Stats("/tmp/mtqa.prof").sort_stats("tottime").print_stats(30)
         return
     walls, cpus = [], []
     for _ in range(args.repeat):
         t0, c0 = time.perf_counter(), time.process_time()
-        results = list(pipeline.run(articles))
+        results = pipeline.run_chunk(articles)
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
     n_sent = sum(len(r.doc.sentences) for r in results if r.doc)

@@ -3,7 +3,7 @@
 Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
 overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 ``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
-``fluency``, ``model``, ``device``, ``batch-size``, ``quantize``, ``out``.
+``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``quantize``, ``out``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ class Settings:
     fluency: bool = True
     model: str = "smollm2"
     device: str = "auto"
-    batch_size: int = 16
+    #: sentences per model batch; None: the device's default (16 on a CPU, 4096 on a GPU)
+    batch_size: int | None = None
+    #: padded tokens per model batch; None: the device's default
+    batch_tokens: int | None = None
+    #: model precision: auto (bfloat16 on CUDA, float32 on a CPU), float32, bfloat16, float16
+    dtype: str = "auto"
     quantize: str | None = None
     out: str = "reports"
     source: str | None = None  # the config file these settings came from
@@ -123,8 +128,8 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if not isinstance(value, (int, float)) or not 0 <= value <= 100:
             raise bad("a number from 0 to 100")
         return float(value)
-    if name == "batch_size":
-        if not isinstance(value, int) or value < 1:
+    if name in ("batch_size", "batch_tokens"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise bad("a positive integer")
         return value
     if name == "fluency":
@@ -135,6 +140,10 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if value not in ("int8", "none"):
             raise bad("int8 | none")
         return None if value == "none" else value
+    if name == "dtype":
+        if value not in ("auto", "float32", "bfloat16", "float16"):
+            raise bad("auto | float32 | bfloat16 | float16")
+        return value
     if name == "device":
         if value not in ("auto", "cpu", "cuda") and not str(value).startswith("cuda:"):
             raise bad("auto | cpu | cuda")

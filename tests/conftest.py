@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.tiny_model import TINY_CORPUS, save_tiny_model
 from mtqa.config import Settings
 from mtqa.detect import detect, select_rules
 from mtqa.segment import segment
@@ -13,13 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "trump-putin-invitation.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-#: the vocabulary of the tiny test model
-TINY_CORPUS = [
-    "the president met the minister in paris on monday .",
-    "the minister said the talks were useful .",
-    "russia had interfered in the elections , officials said .",
-    "the talks will resume next week in paris .",
-]
 
 
 def run_rules(text: str, select: str | list[str] = "MT", source_lang: str | None = None, title: str | None = None) -> list[Finding]:
@@ -43,20 +37,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1-layer GPT-2 (random weights) with a word-level tokenizer, saved as safetensors: fast model tests."""
-    import torch
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    vocab = {"<s>": 0, "<pad>": 1, "<unk>": 2}
-    for sentence in TINY_CORPUS:
-        for w in sentence.split():
-            vocab.setdefault(w, len(vocab))
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="<s>", pad_token="<pad>", unk_token="<unk>")
-    torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_positions=64, n_embd=32, n_layer=1, n_head=2))
-    folder = tmp_path_factory.mktemp("tiny-gpt2")
-    model.save_pretrained(folder, safe_serialization=True)
-    hf_tok.save_pretrained(folder)
-    return folder
+    return save_tiny_model(tmp_path_factory.mktemp("tiny-gpt2"))

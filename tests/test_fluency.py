@@ -58,9 +58,9 @@ def test_duplicates_scored_once_and_cache_reused(tiny: lm_mod.LoadedModel, monke
     calls: list[int] = []
     real = fl.token_logprobs
 
-    def counting(lm, texts):  # type: ignore[no-untyped-def]
+    def counting(lm, texts, policy=None):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
-        return real(lm, texts)
+        return real(lm, texts, policy)
 
     monkeypatch.setattr(fl, "token_logprobs", counting)
     scorer = fl.FluencyScorer(tiny, batch_size=8)
@@ -71,10 +71,38 @@ def test_duplicates_scored_once_and_cache_reused(tiny: lm_mod.LoadedModel, monke
     assert again[0].logprob == first[1].logprob
 
 
-def test_batches_are_sorted_by_length(tiny: lm_mod.LoadedModel) -> None:
-    scorer = fl.FluencyScorer(tiny, batch_size=2, use_cache=False)
-    batches = list(scorer.batches(["a a a a", "b", "c c", "d d d"]))
-    assert batches == [["b", "c c"], ["d d d", "a a a a"]]
+def test_batches_are_sorted_by_length_and_capped_in_rows_and_padded_tokens() -> None:
+    lengths = [4, 1, 2, 3, 9, 1]
+    assert fl.BatchPolicy(max_rows=2, max_tokens=100).plan(lengths) == [[1, 5], [2, 3], [0, 4]]
+    # 3 rows x 2 tokens fit 6; the 3-token row would make 3 x 3 = 9 > 6; 9 alone is over the budget but still runs
+    assert fl.BatchPolicy(max_rows=10, max_tokens=6).plan(lengths) == [[1, 5, 2], [3], [0], [4]]
+
+
+def test_token_budget_batches_give_the_same_scores_in_input_order(tiny: lm_mod.LoadedModel) -> None:
+    texts = [CORPUS[0], "paris .", CORPUS[2], "the talks", CORPUS[1]]
+    one_by_one = fl.token_logprobs(tiny, texts, fl.BatchPolicy(max_rows=1, max_tokens=1))
+    budgeted = fl.token_logprobs(tiny, texts, fl.BatchPolicy(max_rows=64, max_tokens=24, head_chunk=5))
+    for a, b in zip(one_by_one, budgeted):
+        assert [t[:2] for t in a] == [t[:2] for t in b]
+        assert [t[2] for t in a] == pytest.approx([t[2] for t in b], abs=1e-4)
+
+
+def test_bfloat16_keeps_the_ranking_of_float32(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path / "cache"))
+    f32 = lm_mod.load_model(str(tiny_model_dir), device="cpu")
+    b16 = lm_mod.load_model(str(tiny_model_dir), device="cpu", dtype="bfloat16")
+    assert (f32.info["dtype"], b16.info["dtype"]) == ("float32", "bfloat16")
+    texts = [*CORPUS, "paris the minister .", "the the the talks", "monday in paris ."]
+    a = [sum(t[2] for t in toks) for toks in fl.token_logprobs(f32, texts)]
+    b = [sum(t[2] for t in toks) for toks in fl.token_logprobs(b16, texts)]
+    assert sorted(range(len(a)), key=a.__getitem__) == sorted(range(len(b)), key=b.__getitem__)
+    assert max(abs(x - y) for x, y in zip(a, b)) < 0.5
+
+
+def test_auto_dtype_is_float32_on_cpu() -> None:
+    assert lm_mod.resolve_dtype("auto", "cpu") == "float32"
+    with pytest.raises(ModelError):
+        lm_mod.resolve_dtype("int4", "cpu")
 
 
 def test_pipeline_attaches_scores_and_ranks(tiny: lm_mod.LoadedModel) -> None:

@@ -84,41 +84,143 @@ def percentile(value: float, quantiles: Sequence[float]) -> float:
     return round(float(np.interp(value, quantiles, np.linspace(0, 100, len(quantiles)))), 2)
 
 
-def token_logprobs(lm: LoadedModel, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
-    """(start, end, log-prob) of every token of every text, one batch, right-padded."""
+@dataclass(frozen=True)
+class BatchPolicy:
+    """How sentences are grouped for the model: sorted by token count, each batch capped
+    in rows and in padded tokens (rows x longest row), so short sentences share big
+    batches and long ones small batches, with little padding either way."""
+
+    max_rows: int
+    max_tokens: int
+    head_chunk: int = HEAD_CHUNK
+    #: texts tokenised (and length-sorted) together
+    group: int = 8192
+
+    @classmethod
+    def for_device(cls, device: str, max_rows: int | None = None, max_tokens: int | None = None) -> BatchPolicy:
+        """Defaults measured in bench/RESULTS.md: small batches on a CPU, large ones on a GPU."""
+        gpu = device.startswith("cuda")
+        return cls(max_rows or (4096 if gpu else 16), max_tokens or (262144 if gpu else 16 * MAX_TOKENS),
+                   16384 if gpu else HEAD_CHUNK)
+
+    def plan(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices into ``lengths`` grouped into batches, shortest first."""
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+            if current and (len(current) >= self.max_rows or (len(current) + 1) * lengths[i] > self.max_tokens):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+
+def token_logprobs(lm: LoadedModel, texts: Sequence[str], policy: BatchPolicy | None = None) -> list[list[tuple[int, int, float]]]:
+    """(start, end, log-prob) of every token of every text, in the order given.
+
+    Texts are tokenised in groups (the next group on a helper thread while the model
+    runs), each group is sorted by length into batches (``policy``), and each batch runs
+    the decoder once; the LM head runs on chunks of the real (unpadded) positions and only
+    the target token's log-probability leaves the device. On CUDA the next batch is
+    queued before the previous one's results are read back, so the GPU does not wait
+    for Python.
+    """
+    policy = policy or BatchPolicy.for_device(lm.device)
+    result: list[list[tuple[int, int, float]]] = [[] for _ in texts]
+    pending: list[tuple[int, list[int], Any, Any, Any, Any]] = []
+
+    def collect(base: int, batch: list[int], ids: Any, offsets: Any, values: Any, done: Any) -> None:
+        if done is not None:
+            done.synchronize()
+        flat, pos = values.tolist(), 0
+        for i in batch:
+            n = len(ids[i])
+            result[base + i] = [(a, b, lp) for (a, b), lp in zip(offsets[i], flat[pos:pos + n])]
+            pos += n
+
+    for base, ids, offsets in _tokenised(lm, texts, policy.group):
+        for batch in policy.plan([len(x) + 1 for x in ids]):
+            pending.append((base, batch, ids, offsets, *_batch_logprobs(lm, [ids[i] for i in batch], policy.head_chunk)))
+            if len(pending) > 1:
+                collect(*pending.pop(0))
+    for item in pending:
+        collect(*item)
+    return result
+
+
+def _tokenised(lm: LoadedModel, texts: Sequence[str], group: int) -> Iterator[tuple[int, Any, Any]]:
+    """(first index, token ids, offsets) per group of ``group`` texts; the next group is
+    tokenised on a helper thread (the tokenizer releases the GIL) while this one is scored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    backend = getattr(lm.tokenizer, "backend_tokenizer", None)  # a fast (Rust) tokenizer
+
+    def encode(start: int) -> tuple[int, Any, Any]:
+        batch, cut = list(texts[start:start + group]), MAX_TOKENS - 1
+        if backend is not None:  # straight from the Rust encodings: no per-text Python dicts
+            encs = backend.encode_batch(batch, add_special_tokens=False)
+            return start, [e.ids[:cut] for e in encs], [e.offsets[:cut] for e in encs]
+        enc = lm.tokenizer(batch, add_special_tokens=False, return_offsets_mapping=True, truncation=True, max_length=cut)
+        return start, enc["input_ids"], enc["offset_mapping"]
+
+    starts = range(0, len(texts), group)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = [pool.submit(encode, s) for s in starts[:2]]
+        for k in range(len(starts)):
+            done = ahead.pop(0).result()
+            if k + 2 < len(starts):
+                ahead.append(pool.submit(encode, starts[k + 2]))
+            yield done
+
+
+def _batch_logprobs(lm: LoadedModel, rows: list[list[int]], head_chunk: int) -> tuple[Any, Any]:
+    """Queue one batch; returns the target log-probs (a host tensor, rows concatenated) and
+    a CUDA event that marks them ready (None on the CPU, where they are ready at once)."""
+    import numpy as np
     import torch
 
-    enc = lm.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
-                       truncation=True, max_length=MAX_TOKENS - 1)
-    rows = [[lm.doc_start_id, *ids] for ids in enc["input_ids"]]
-    width = max(len(r) for r in rows)
-    ids = torch.full((len(rows), width), lm.doc_start_id, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    lengths = np.fromiter((len(r) + 1 for r in rows), dtype=np.int64, count=len(rows))
+    width = int(lengths.max())
+    host = np.full((len(rows), width), lm.doc_start_id, dtype=np.int64)
     for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r)
-        mask[i, :len(r)] = 1
-    ids, mask = ids.to(lm.device), mask.to(lm.device)
+        host[i, 1:len(r) + 1] = r
+    mask_host = np.arange(width)[None, :] < lengths[:, None]
+    # flat positions (row * (width - 1) + t) of the real targets: known here, so the
+    # device never has to tell the host how many there are (no sync mid-batch)
+    where = np.flatnonzero(mask_host[:, 1:])
+    cuda = lm.device.startswith("cuda")
+    tensors = [torch.from_numpy(a) for a in (host, where)]
+    if cuda:
+        tensors = [t.pin_memory().to(lm.device, non_blocking=True) for t in tensors]
+    ids_t, where_t = tensors
     with torch.inference_mode():
-        hidden = lm.model.get_decoder()(input_ids=ids, attention_mask=mask).last_hidden_state
-        # position t predicts token t + 1; only real (unpadded) targets count
-        valid = mask[:, 1:].bool()
-        h = hidden[:, :-1][valid]
-        targets = ids[:, 1:][valid]
+        # No attention mask: rows are right-padded and attention is causal, so no real
+        # position can see a pad; without a mask the fused causal kernels run and the
+        # host never waits for the device to inspect one.
+        hidden = lm.model.get_decoder()(input_ids=ids_t).last_hidden_state
+        # position t predicts token t + 1
+        h = hidden[:, :-1].reshape(-1, hidden.shape[-1]).index_select(0, where_t)
+        targets = ids_t[:, 1:].reshape(-1).index_select(0, where_t)
         head = lm.model.get_output_embeddings()
         cap = getattr(lm.model.config, "final_logit_softcapping", None)
-        out = torch.empty(len(targets), dtype=torch.float32, device=lm.device)
-        for s in range(0, len(targets), HEAD_CHUNK):
-            logits = head(h[s:s + HEAD_CHUNK]).float()
+        out = torch.empty(len(where), dtype=torch.float32, device=h.device)
+        head_chunk = min(head_chunk, max(1, (1 << 30) // head.weight.shape[0]))  # float32 log-probs: 4 GiB at most
+        for s in range(0, len(where), head_chunk):
+            logits = head(h[s:s + head_chunk])
             if cap:
-                logits = torch.tanh(logits / cap) * cap
-            out[s:s + HEAD_CHUNK] = logits.gather(1, targets[s:s + HEAD_CHUNK, None])[:, 0] - torch.logsumexp(logits, dim=-1)
-    flat = out.cpu().tolist()
-    result, pos = [], 0
-    for r, offsets in zip(rows, enc["offset_mapping"]):
-        n = len(r) - 1
-        result.append([(int(a), int(b), lp) for (a, b), lp in zip(offsets, flat[pos:pos + n])])
-        pos += n
-    return result
+                logits = torch.tanh(logits.float() / cap) * cap
+            # one fused pass, in float32 whatever the model's precision
+            logp = torch.log_softmax(logits, dim=-1, dtype=torch.float32)
+            out[s:s + head_chunk] = logp.gather(1, targets[s:s + head_chunk, None])[:, 0]
+        if not cuda:
+            return out, None
+        back = torch.empty(out.shape, dtype=out.dtype, pin_memory=True)
+        back.copy_(out, non_blocking=True)
+        done = torch.cuda.Event()
+        done.record()
+        return back, done
 
 
 def build(text: str, toks: list[tuple[int, int, float]], calib: dict[str, Any] | None) -> SentenceFluency:
@@ -147,28 +249,26 @@ def build(text: str, toks: list[tuple[int, int, float]], calib: dict[str, Any] |
 
 
 class FluencyScorer:
-    """Scores sentences with a loaded LM; sentences already in the disk cache are not rescored."""
+    """Scores sentences with a loaded LM; sentences already in the disk cache are not rescored.
 
-    def __init__(self, lm: LoadedModel, batch_size: int = 16, use_cache: bool = True) -> None:
+    ``batch_size`` caps the sentences per model batch and ``batch_tokens`` the padded
+    tokens per batch; ``None`` takes the device's default (see :class:`BatchPolicy`).
+    """
+
+    def __init__(self, lm: LoadedModel, batch_size: int | None = None, use_cache: bool = True,
+                 batch_tokens: int | None = None) -> None:
         self.lm = lm
-        self.batch_size = batch_size
+        self.policy = BatchPolicy.for_device(lm.device, batch_size, batch_tokens)
         self.calibration = calibration(lm.info["name"])
-        key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "quantize")}, sort_keys=True)
+        key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "quantize", "dtype")}, sort_keys=True)
         self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}|v{SCORE_FORMAT}") if use_cache else None
 
-    def batches(self, texts: Sequence[str]) -> Iterator[list[str]]:
-        """Length-sorted batches: little padding, similar shapes."""
-        ordered = sorted(texts, key=len)
-        for i in range(0, len(ordered), self.batch_size):
-            yield ordered[i:i + self.batch_size]
-
     def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
+        """Token log-probs of each distinct non-blank text (from the cache where it has them)."""
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         found = self.cache.get_many(unique) if self.cache else {}
         todo = [t for t in unique if t not in found]
-        fresh: dict[str, list[tuple[int, int, float]]] = {}
-        for batch in self.batches(todo):
-            fresh.update(zip(batch, token_logprobs(self.lm, batch)))
+        fresh = dict(zip(todo, token_logprobs(self.lm, todo, self.policy))) if todo else {}
         if self.cache and fresh:
             self.cache.put_many(fresh)
         return {**{t: [tuple(x) for x in v] for t, v in found.items()}, **fresh}  # type: ignore[misc]
@@ -180,12 +280,12 @@ class FluencyScorer:
 
     def signature(self) -> dict[str, Any]:
         info = {k: v for k, v in self.lm.info.items() if k not in ("load_seconds", "from_cache")}
-        info.update({"batch_size": self.batch_size, "max_tokens": MAX_TOKENS,
+        info.update({"batch_size": self.policy.max_rows, "batch_tokens": self.policy.max_tokens, "max_tokens": MAX_TOKENS,
                      "calibration": self.calibration["source"] if self.calibration else "none"})
         return info
 
 
 def load_scorer(settings: Any) -> FluencyScorer:
     """The scorer for ``settings.model`` on ``settings.device``."""
-    lm = load_model(settings.model, settings.device, settings.quantize)
-    return FluencyScorer(lm, settings.batch_size)
+    lm = load_model(settings.model, settings.device, settings.quantize, settings.dtype)
+    return FluencyScorer(lm, settings.batch_size, batch_tokens=settings.batch_tokens)

@@ -107,12 +107,27 @@ def file_sha256(path: Path) -> str:
     return str(memo[key])
 
 
-def load_model(name: str, device: str = "auto", quantize: str | None = None) -> LoadedModel:
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+
+
+def resolve_dtype(dtype: str, device: str) -> str:
+    """``auto``: bfloat16 on a CUDA device that supports it, float32 elsewhere."""
+    import torch
+
+    if dtype not in DTYPES:
+        raise ModelError(f"--dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+    if dtype != "auto":
+        return dtype
+    return "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
+
+
+def load_model(name: str, device: str = "auto", quantize: str | None = None, dtype: str = "auto") -> LoadedModel:
     """Load ``name`` (see module doc) for scoring; raises :class:`ModelError` with one line on failure."""
     import torch
 
     started = time.perf_counter()
     device = resolve_device(device)
+    dtype = resolve_dtype(dtype, device)
     doc_start = PACKAGED[name].doc_start if name in PACKAGED else None
     try:
         if name in PACKAGED or name.endswith(".gguf"):
@@ -134,15 +149,19 @@ def load_model(name: str, device: str = "auto", quantize: str | None = None) -> 
         info["revision"] = getattr(model.config, "_commit_hash", None) or "local"
     model.eval()
     if quantize == "int8":
-        if device != "cpu":
-            raise ModelError("--quantize int8 runs on the CPU only")
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        if device != "cpu" or dtype != "float32":
+            raise ModelError("--quantize int8 runs on the CPU in float32 only")
+        # the decoder's linear layers only: the LM head (and the norms) stay float32,
+        # which keeps the sentence ranking of float32 (bench/RESULTS.md)
+        torch.ao.quantization.quantize_dynamic(model.get_decoder(), {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     model.to(device)
+    if dtype != "float32":
+        model.to(getattr(torch, dtype))
     start_token = doc_start or tokenizer.bos_token or tokenizer.eos_token
     start_id = tokenizer.convert_tokens_to_ids(start_token)
     if start_id is None or tokenizer.convert_ids_to_tokens(start_id) != start_token:
         raise ModelError(f"model {name!r}: no document-start token {start_token!r} in its vocabulary")
-    info.update({"doc_start": start_token, "device": device, "dtype": "float32", "quantize": quantize or "none",
+    info.update({"doc_start": start_token, "device": device, "dtype": dtype, "quantize": quantize or "none",
                  "transformers": _version("transformers"), "torch": _version("torch"),
                  "load_seconds": round(time.perf_counter() - started, 2), "from_cache": from_cache})
     return LoadedModel(model, tokenizer, int(start_id), device, info)
