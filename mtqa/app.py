@@ -21,7 +21,7 @@ from mtqa.aggregate import TABLES, TEXT, Assembled, assemble, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
-from mtqa.engine import DaskEngine, LocalEngine, chunks, make_engine
+from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine
 from mtqa.errors import UsageError
 from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
@@ -44,6 +44,8 @@ class RunOptions:
     engine: str = "local"
     scheduler: str | None = None
     workers: int | None = None
+    #: worker processes of the local engine; None: all cores without the model, 1 with it
+    jobs: int | None = None
     #: articles per chunk: the unit of work, of Dask tasks and of --resume
     chunk_size: int = CHUNK
     baseline: str | None = None
@@ -76,7 +78,7 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     done = store.start(_manifest(settings, rules, inventory, opts), opts.resume)
     baseline = Baseline.load(opts.baseline) if opts.baseline else None
 
-    engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers)
+    engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers, opts.jobs)
     _score_chunks(engine, store, inventory, ingest, opts, done)
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
@@ -106,7 +108,7 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     return result
 
 
-def _score_chunks(engine: LocalEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
+def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
                   opts: RunOptions, done: set[int]) -> None:
     """Score every chunk not already in the store, writing each as it finishes."""
     work = ((i, chunk) for i, chunk in chunks(read_articles(inventory, ingest), opts.chunk_size) if i not in done)

@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--chunk-size", type=int, metavar="N",
                     help="articles per chunk: the unit of work, of Dask tasks and of --resume (default: 256)")
     sc.add_argument("--engine", choices=["local", "dask"], default="local",
-                    help="local: this process; dask: tasks on a dask.distributed cluster (default: local)")
+                    help="local: this machine; dask: tasks on a dask.distributed cluster (default: local)")
+    sc.add_argument("-j", "--jobs", type=int, metavar="N",
+                    help="local worker processes (default: every core with --no-fluency; 1 with the model, which uses every core itself)")
     sc.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: start a LocalCluster)")
     sc.add_argument("--workers", type=int, metavar="N", help="worker processes of the LocalCluster (default: 2)")
     sc.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
@@ -62,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--no-fluency", action="store_true", help="skip the language model (heuristic rules only)")
     sc.add_argument("--model", help="fluency model: smollm2 (default), gemma3-270m, a Hugging Face id, a local folder or a .gguf file")
     sc.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the model runs (default: auto = CUDA when present)")
-    sc.add_argument("--batch-size", type=int, help="sentences per model batch (default: 16)")
+    sc.add_argument("--batch-size", type=int, help="at most this many sentences per model batch (default: 16 on a CPU, 4096 on a GPU)")
+    sc.add_argument("--batch-tokens", type=int, help="at most this many padded tokens per model batch (default: 4096 on a CPU, 262144 on a GPU)")
+    sc.add_argument("--dtype", choices=["auto", "float32", "bfloat16", "float16"],
+                    help="model precision (default: auto = bfloat16 on CUDA, float32 on a CPU)")
     sc.add_argument("--quantize", choices=["int8", "none"], help="int8 dynamic quantisation of the model on the CPU (faster, scores differ slightly)")
     sc.add_argument("--baseline", metavar="FILE", help="accepted findings (from --write-baseline): only new findings count")
     sc.add_argument("--write-baseline", metavar="FILE", help="write every finding of this run as the accepted baseline")
@@ -93,7 +98,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "select": _csv(args.select), "ignore": _csv(args.ignore), "fail-on": args.fail_on,
         "max-failing-articles": args.max_failing_articles, "min-quality": args.min_quality,
         "text-column": args.text_column, "id-column": args.id_column, "model": args.model,
-        "device": args.device, "batch-size": args.batch_size, "quantize": args.quantize, "out": args.out,
+        "device": args.device, "batch-size": args.batch_size,
+        "batch-tokens": args.batch_tokens, "dtype": args.dtype, "quantize": args.quantize, "out": args.out,
         "fluency": False if args.no_fluency else None,
     }
     apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
@@ -120,7 +126,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     options = RunOptions(
         input_format=args.input_format, write=not args.no_write, output_format=args.output_format,
         progress=not (args.quiet or args.no_progress) and sys.stderr.isatty(), resume=args.resume,
-        chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, baseline=args.baseline,
+        chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, jobs=args.jobs,
+        baseline=args.baseline,
         write_baseline=args.write_baseline, keep_tables=() if args.quiet else formats.TABLES_NEEDED.get(args.format, ()),
         on_error=on_error)
     run = score(args.paths, settings, options)

@@ -1,8 +1,8 @@
 """Engines: where chunks of articles are scored.
 
-``local`` scores them in this process; ``dask`` sends each chunk to a ``dask.distributed``
-cluster as a task. Both run the same :func:`score_chunk`, on the same chunks, so their
-results are identical. The language model is loaded once per process (the local one, or
+``local`` scores them in this process (``jobs=1``) or in worker processes on this machine
+(``jobs>1``); ``dask`` sends each chunk to a ``dask.distributed`` cluster as a task. All
+run the same :func:`score_chunk`, on the same chunks, so their results are identical. The language model is loaded once per process (the local one, or
 each Dask worker) and reused by every chunk that process scores.
 """
 
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import time
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from mtqa.aggregate import ChunkOutput, chunk_output
@@ -42,7 +43,7 @@ def chunks(articles: Iterable[Article], size: int = CHUNK) -> Iterator[tuple[int
 def _scorer(settings: Settings) -> Any:
     """This process's fluency scorer for the settings' model, loaded on first use."""
     global _SCORER, MODEL_LOADS
-    key = (settings.model, settings.device, settings.quantize, settings.batch_size)
+    key = (settings.model, settings.device, settings.quantize, settings.dtype, settings.batch_size, settings.batch_tokens)
     if _SCORER is None or _SCORER[0] != key:
         from mtqa.score.fluency import load_scorer
 
@@ -83,6 +84,72 @@ class LocalEngine:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def default_jobs(fluency: bool) -> int:
+    """All cores for the rules; one process for the language model, which already uses
+    every core through torch's threads (two processes of one thread were slower:
+    bench/RESULTS.md, Dask section)."""
+    if fluency:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _worker_init(threads: int) -> None:
+    """A worker leaves Ctrl-C to the parent and shares the cores with its siblings."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # read by torch when (and if) it is imported
+
+
+class ProcessEngine:
+    """Scores chunks in ``jobs`` worker processes on this machine.
+
+    A corpus of one chunk is scored in this process (no start-up cost). At most two
+    chunks per worker are in flight, so input is read only as fast as it is scored;
+    results arrive in completion order and the part store puts them back in input order.
+    """
+
+    def __init__(self, settings: Settings, baseline: Baseline | None, keep_keys: bool, jobs: int) -> None:
+        self.args = (settings, baseline)
+        self.keep_keys = keep_keys
+        self.jobs = jobs
+        self.pool: Any = None
+        self.startup_seconds = 0.0
+
+    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from multiprocessing import get_context
+
+        it = iter(work)
+        head = list(islice(it, 2))
+        if len(head) < 2:
+            for index, articles in head:
+                yield score_chunk(*self.args, index, articles, self.keep_keys)
+            return
+        started = time.perf_counter()
+        threads = max(1, (os.cpu_count() or 1) // self.jobs)
+        # spawn: a fresh interpreter per worker, safe whatever threads this process started
+        self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"), initializer=_worker_init, initargs=(threads,))
+        self.startup_seconds = round(time.perf_counter() - started, 2)
+        queue = chain(head, it)
+        pending = {self._submit(*item) for item in islice(queue, 2 * self.jobs)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: f.index):  # type: ignore[attr-defined]
+                yield future.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(self._submit(*nxt))
+
+    def _submit(self, index: int, articles: list[Article]) -> Any:
+        future = self.pool.submit(score_chunk, *self.args, index, articles, self.keep_keys)
+        future.index = index
+        return future
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 class DaskEngine:
@@ -141,11 +208,17 @@ class DaskEngine:
 
 
 def make_engine(name: str, settings: Settings, baseline: Baseline | None, keep_keys: bool,
-                scheduler: str | None = None, workers: int | None = None) -> LocalEngine | DaskEngine:
+                scheduler: str | None = None, workers: int | None = None,
+                jobs: int | None = None) -> LocalEngine | ProcessEngine | DaskEngine:
     if name == "local":
         if scheduler or workers:
             raise UsageError("--scheduler and --workers need --engine dask")
-        return LocalEngine(settings, baseline, keep_keys)
+        jobs = default_jobs(settings.fluency) if jobs is None else jobs
+        if jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, not {jobs}")
+        return LocalEngine(settings, baseline, keep_keys) if jobs == 1 else ProcessEngine(settings, baseline, keep_keys, jobs)
+    if jobs is not None:
+        raise UsageError("--jobs is for --engine local (a Dask cluster has its own --workers)")
     if name == "dask":
         return DaskEngine(settings, baseline, keep_keys, scheduler, workers)
     raise UsageError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

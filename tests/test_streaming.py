@@ -39,6 +39,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def run(corpus: Path, out: Path, **options: object) -> dict:
+    """One run in this process unless ``jobs`` says otherwise (the tests patch score_chunk here)."""
+    options.setdefault("jobs", 1)
     settings = Settings(fluency=False, out=str(out))
     for key in ("model", "fluency"):
         if key in options:
@@ -129,7 +131,7 @@ def test_dask_local_cluster_equals_local_engine(tmp_path: Path, tiny_model_dir: 
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
     common = {"chunk_size": 2, "model": str(tiny_model_dir), "fluency": True}
     local = run(corpus, tmp_path / "local", **common)
-    dask = run(corpus, tmp_path / "dask", engine="dask", workers=2, **common)
+    dask = run(corpus, tmp_path / "dask", engine="dask", workers=2, jobs=None, **common)
     same_results(dask, local)
     for name, frame in tables(tmp_path / "dask").items():
         pd.testing.assert_frame_equal(frame, tables(tmp_path / "local")[name], obj=name)
@@ -137,6 +139,24 @@ def test_dask_local_cluster_equals_local_engine(tmp_path: Path, tiny_model_dir: 
     assert dask["engine"]["chunks"] == 6
     assert dask["fluency"]["processes"] == 2, "both workers scored chunks"
     assert dask["fluency"]["model_loads"] == 2, "the model is loaded once per worker, not per task"
+
+
+def test_worker_processes_give_the_results_of_one_process(corpus: Path, tmp_path: Path) -> None:
+    one = run(corpus, tmp_path / "one", chunk_size=2)
+    two = run(corpus, tmp_path / "two", chunk_size=2, jobs=2)
+    same_results(two, one)
+    for name, frame in tables(tmp_path / "two").items():
+        pd.testing.assert_frame_equal(frame, tables(tmp_path / "one")[name], obj=name)
+    assert two["engine"]["chunks"] == 5
+
+
+def test_jobs_default_and_validation() -> None:
+    assert engine.default_jobs(fluency=True) == 1
+    assert engine.default_jobs(fluency=False) >= 1
+    with pytest.raises(UsageError, match="--jobs"):
+        engine.make_engine("local", Settings(fluency=False), None, False, jobs=0)
+    with pytest.raises(UsageError, match="--jobs"):
+        engine.make_engine("dask", Settings(fluency=False), None, False, jobs=2)
 
 
 def test_progress_bar_knows_the_total_and_starts_after_resumed_chunks(corpus: Path) -> None:
@@ -171,5 +191,5 @@ def test_interrupted_run_exits_130_and_says_how_to_resume(corpus: Path, tmp_path
         raise KeyboardInterrupt
 
     monkeypatch.setattr(engine, "score_chunk", stop)
-    assert main(["score", str(corpus), "--no-fluency", "--out", str(tmp_path / "o")]) == 130
+    assert main(["score", str(corpus), "--no-fluency", "--jobs", "1", "--out", str(tmp_path / "o")]) == 130
     assert "--resume" in capsys.readouterr().err
