@@ -1,6 +1,6 @@
 """Streaming and Dask benchmark: wall time and peak memory of `mtqa score` as the corpus grows.
 
-    python bench/stream.py heuristics [--sizes 10000 100000 1000000]
+    python bench/stream.py heuristics [--sizes 10000 100000 1000000] [--formats csv parquet] [--jobs 1 2]
     python bench/stream.py lm [--sentences 300] [--workers 2]
 
 ``heuristics``: JSONL corpora of N segments built from the real sentences in
@@ -46,7 +46,8 @@ def run_mtqa(corpus: Path, out: Path, extra: list[str], env: dict[str, str] | No
     """Run `mtqa score` in a child process that reports its own peak RSS."""
     code = ("import resource, sys, time; from mtqa.cli import main; t = time.perf_counter(); "
             "rc = main(sys.argv[1:]); "
-            "print('BENCH', time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rc, file=sys.stderr)")
+            "print('BENCH', time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc, file=sys.stderr)")
     args = [sys.executable, "-c", code, "score", str(corpus), "--out", str(out), "-q", "--no-progress", *extra]
     started = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
@@ -54,23 +55,26 @@ def run_mtqa(corpus: Path, out: Path, extra: list[str], env: dict[str, str] | No
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("BENCH")]
     if not line:
         raise SystemExit(f"mtqa failed:\n{proc.stderr[-2000:]}")
-    _, seconds, rss_kb, rc = line[-1].split()
+    _, seconds, rss_kb, child_kb, rc = line[-1].split()
     summary = json.loads((out / "summary.json").read_text())
     return {"wall_s": round(wall, 1), "score_s": round(float(seconds), 1), "peak_rss_mb": round(int(rss_kb) / 1024),
+            "worker_peak_rss_mb": round(int(child_kb) / 1024),
             "exit": int(rc), "sentences": summary["sentences"], "articles": summary["articles"]["total"]}
 
 
-def heuristics(sizes: list[int], work: Path) -> None:
+def heuristics(sizes: list[int], work: Path, formats: list[str], jobs: list[int]) -> None:
     pool = real_sentences()
     print(f"{len(pool)} distinct real segments")
     for n in sizes:
         corpus = work / f"corpus-{n}.jsonl"
         build_corpus(corpus, n, pool)
-        for fmt in ("csv", "parquet"):
-            r = run_mtqa(corpus, work / f"out-{n}-{fmt}", ["--no-fluency", "--output-format", fmt])
-            rate = r["sentences"] / r["score_s"]
-            print(f"segments {n:>9,}  output {fmt:<7}  sentences {r['sentences']:>9,}  articles {r['articles']:>7,}  "
-                  f"score {r['score_s']:>7.1f} s  ({rate:,.0f} sentences/s)  peak RSS {r['peak_rss_mb']:>5} MB", flush=True)
+        for fmt in formats:
+            for j in jobs:
+                r = run_mtqa(corpus, work / f"out-{n}-{fmt}-{j}", ["--no-fluency", "--output-format", fmt, "--jobs", str(j)])
+                rate = r["sentences"] / r["score_s"]
+                print(f"segments {n:>9,}  output {fmt:<7}  jobs {j}  sentences {r['sentences']:>9,}  articles {r['articles']:>7,}  "
+                      f"score {r['score_s']:>7.1f} s  ({rate:,.0f} sentences/s)  peak RSS {r['peak_rss_mb']:>5} MB "
+                      f"(largest worker {r['worker_peak_rss_mb']} MB)", flush=True)
 
 
 def lm(segments: int, workers: int, work: Path) -> None:
@@ -92,6 +96,8 @@ def main() -> None:
     sub = ap.add_subparsers(dest="mode", required=True)
     h = sub.add_parser("heuristics")
     h.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    h.add_argument("--formats", nargs="+", default=["csv", "parquet"])
+    h.add_argument("--jobs", type=int, nargs="+", default=[1], help="worker processes (one run each)")
     m = sub.add_parser("lm")
     m.add_argument("--sentences", type=int, default=300)
     m.add_argument("--workers", type=int, default=2)
@@ -100,7 +106,7 @@ def main() -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     if args.mode == "heuristics":
-        heuristics(args.sizes, work)
+        heuristics(args.sizes, work, args.formats, args.jobs)
     else:
         lm(args.sentences, args.workers, work)
 

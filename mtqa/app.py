@@ -25,11 +25,12 @@ from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_eng
 from mtqa.errors import UsageError
 from mtqa.gate import decide
 from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
+from mtqa.ingest.readers import Limits
 from mtqa.pipeline import CHUNK
 from mtqa.report import html
-from mtqa.report.tables import TableWriter, unify, write_reports
+from mtqa.report.tables import TableWriter, publish, staging_folder, unify, write_reports
 from mtqa.score.reference import ReferenceScorer
-from mtqa.store import PARTS, PartStore
+from mtqa.store import PARTS, OutputLock, PartStore
 
 
 @dataclass
@@ -64,13 +65,30 @@ class RunResult:
 
 
 def score(paths: list[str], settings: Settings, options: RunOptions | None = None) -> RunResult:
-    """Score a corpus; returns the summary (with signature and gate) and the report views."""
+    """Score a corpus; returns the summary (with signature and gate) and the report views.
+
+    With an output folder, the run holds its lock (a second run there stops with exit 2)
+    and writes its outputs to a staging folder, published only when the run completes.
+    """
     opts = options or RunOptions()
     if opts.chunk_size < 1:
         raise UsageError(f"--chunk-size must be at least 1, not {opts.chunk_size}")
-    ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude)
-    inventory = discover(paths, ingest)
     out_dir = Path(settings.out) if opts.write else None
+    if out_dir is not None and not settings.out.strip():
+        raise UsageError("--out must name a folder")
+    lock = OutputLock(out_dir) if out_dir is not None else None
+    try:
+        return _score(paths, settings, opts, out_dir)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path | None) -> RunResult:
+    ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude,
+                           skip=(out_dir,) if out_dir is not None else (),
+                           limits=Limits(settings.max_article_chars, settings.max_file_bytes))
+    inventory = discover(paths, ingest)
     rules = select_rules(settings.select, settings.ignore)
     store = PartStore(out_dir / PARTS if out_dir else None)
     if opts.resume and any(f.path == Path("-") for f in inventory.files):
@@ -82,7 +100,8 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     _score_chunks(engine, store, inventory, ingest, opts, done)
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
-    writer = TableWriter(out_dir, _table_schemas(store), opts.output_format) if out_dir is not None else None
+    staging = staging_folder(out_dir) if out_dir is not None else None
+    writer = TableWriter(staging, _table_schemas(store), opts.output_format) if staging is not None else None
     view = assemble(store, writer, table_limit=html.TABLE_LIMIT, detail_limit=html.DETAIL_LIMIT, keep_tables=opts.keep_tables)
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
@@ -102,8 +121,9 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
     model_sig = (view.fluency_model or {}).get("signature") if settings.fluency else None
     summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
     result = RunResult(summary, view, out_dir, view.tables)
-    if out_dir is not None:
-        write_reports(out_dir, summary, html.render(result))
+    if out_dir is not None and staging is not None:
+        write_reports(staging, summary, html.render(result))
+        publish(staging, out_dir)
     store.remove()  # the run is complete: its outputs replace the parts
     return result
 

@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--text-column", help="column/field holding the text (default: text)")
     sc.add_argument("--id-column", help="column/field holding the id (default: id)")
     sc.add_argument("--input-format", choices=["txt", "md", "jsonl", "csv", "tsv", "parquet"], help="force the input format (e.g. for stdin)")
+    sc.add_argument("--max-article-chars", type=int, metavar="N",
+                    help="longer articles are error rows, not scored (default: 1,000,000)")
+    sc.add_argument("--max-file-bytes", type=int, metavar="N",
+                    help="read at most this many (decompressed) bytes of a file, then an error row (default: 1 GiB)")
     sc.add_argument("--no-fluency", action="store_true", help="skip the language model (heuristic rules only)")
     sc.add_argument("--model", help="fluency model: smollm2 (default), gemma3-270m, a Hugging Face id, a local folder or a .gguf file")
     sc.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the model runs (default: auto = CUDA when present)")
@@ -100,6 +104,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "text-column": args.text_column, "id-column": args.id_column, "model": args.model,
         "device": args.device, "batch-size": args.batch_size,
         "batch-tokens": args.batch_tokens, "dtype": args.dtype, "quantize": args.quantize, "out": args.out,
+        "max-article-chars": args.max_article_chars, "max-file-bytes": args.max_file_bytes,
         "fluency": False if args.no_fluency else None,
     }
     apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
@@ -220,4 +225,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "debug", False):
             raise
         print_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
-        return int(ExitCode.USAGE)
+        return int(ExitCode.INPUT)

@@ -3,7 +3,8 @@
 Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
 overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 ``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
-``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``quantize``, ``out``.
+``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``quantize``, ``out``,
+``max-article-chars``, ``max-file-bytes``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class Settings:
     dtype: str = "auto"
     quantize: str | None = None
     out: str = "reports"
+    #: an article longer than this many characters is an error row (not scored)
+    max_article_chars: int = 1_000_000
+    #: a file that decompresses to more bytes than this is read up to here, then an error row
+    max_file_bytes: int = 1 << 30
     source: str | None = None  # the config file these settings came from
 
     def ignored_for(self, path: str) -> list[str]:
@@ -68,9 +73,20 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "mtqa" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _has_mtqa_table(pyproject):
             return pyproject
     return None
+
+
+def _has_mtqa_table(pyproject: Path) -> bool:
+    """True when the file has a ``[tool.mtqa]`` table; an unrelated broken pyproject.toml is passed over."""
+    try:
+        text = pyproject.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not re.search(r"^\s*\[\s*tool\s*\.\s*mtqa\b", text, re.MULTILINE):
+        return False
+    return "mtqa" in _read_toml(pyproject).get("tool", {})  # ours: a broken one is an error
 
 
 def load_settings(config: str | None = None, cwd: Path | None = None) -> Settings:
@@ -107,10 +123,16 @@ def _validate(name: str, value: Any, origin: str) -> Any:
             raise bad("a list of strings")
         return value
     if name == "severity":
+        from mtqa.detect import all_rules
+
         try:
-            return {str(k).upper(): Severity(str(v).lower()) for k, v in dict(value).items()}
+            table = {str(k).upper(): Severity(str(v).lower()) for k, v in dict(value).items()}
         except (ValueError, TypeError):
             raise bad("a table of CODE = 'critical' | 'major' | 'minor'") from None
+        unknown = sorted(set(table) - {r.code for r in all_rules()})
+        if unknown:
+            raise bad(f"a table of known rule codes (unknown: {', '.join(unknown)})")
+        return table
     if name == "per_path_ignores":
         if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
             raise bad("a table of glob = [codes]")
@@ -125,10 +147,10 @@ def _validate(name: str, value: Any, origin: str) -> Any:
             raise bad("a count N or a share P%")
         return text
     if name == "min_quality":
-        if not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
             raise bad("a number from 0 to 100")
         return float(value)
-    if name in ("batch_size", "batch_tokens"):
+    if name in ("batch_size", "batch_tokens", "max_article_chars", "max_file_bytes"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise bad("a positive integer")
         return value
@@ -150,6 +172,8 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         return value
     if not isinstance(value, str):
         raise bad("a string")
+    if name == "out" and not value.strip():
+        raise bad("a folder name")
     return value
 
 

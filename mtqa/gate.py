@@ -37,11 +37,15 @@ class GateResult:
 
 
 def decide(status_counts: dict[str, int], settings: Settings) -> GateResult:
-    """Exit 3 if any article could not be scored; else 1 if more articles fail than allowed; else 0."""
+    """Exit 3 if any article could not be scored or there was none; else 1 if more articles fail than allowed; else 0."""
     failing, errors = status_counts.get("fail", 0), status_counts.get("error", 0)
     scored = sum(v for k, v in status_counts.items() if k != "error")
     allowed = settings.max_failing(scored)
     reasons = []
+    if not scored and not errors:
+        reasons.append("no input articles: nothing was scored (empty files or folders?)")
+        return GateResult(passed=False, exit_code=int(ExitCode.INPUT), failing_articles=0, allowed_failing=allowed,
+                          error_articles=0, reasons=reasons)
     if failing > allowed:
         reasons.append(f"{failing} failing article(s), at most {allowed:g} allowed (max-failing-articles={settings.max_failing_articles})")
     if errors:

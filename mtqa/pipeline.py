@@ -48,6 +48,14 @@ class ArticleResult:
     est_mqm: float | None = None
 
 
+def _failed(r: ArticleResult, exc: Exception) -> None:
+    """Mark an article that mtqa failed on (a bug or an input it cannot handle) as an error row."""
+    r.doc, r.findings, r.keys, r.status = None, [], [], "error"
+    r.quality = r.penalty = r.est_mqm = None
+    r.sentence_est = []
+    r.reason = f"mtqa failed on this article: {type(exc).__name__}: {str(exc)[:200]} (please report it)"
+
+
 class Pipeline:
     """Runs the selected rules (and the fluency scorer, when given) over articles."""
 
@@ -70,12 +78,19 @@ class Pipeline:
                 d.fluency = [next(flat) for _ in d.sentences]
         for r in results:
             if r.doc is not None:
-                found = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
-                r.keys = [finding_key(r.doc, f) for f in found]
-                r.findings = self.baseline.filter(r.doc, found) if self.baseline is not None else found
-                r.suppressed = len(found) - len(r.findings)
-                self._finish(r)
+                try:
+                    self._check(r)
+                except Exception as exc:  # noqa: BLE001 - one article's failure is its error row, not the run's end
+                    _failed(r, exc)
         return results
+
+    def _check(self, r: ArticleResult) -> None:
+        assert r.doc is not None
+        found = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
+        r.keys = [finding_key(r.doc, f) for f in found]
+        r.findings = self.baseline.filter(r.doc, found) if self.baseline is not None else found
+        r.suppressed = len(found) - len(r.findings)
+        self._finish(r)
 
     def _rules_for(self, path: str) -> list[Rule]:
         extra = self.settings.ignored_for(path)
@@ -90,8 +105,11 @@ class Pipeline:
         if article.error:
             result.reason = article.error
             return result
-        result.doc = segment(article)
-        result.words = len(words(article.text))
+        try:
+            result.doc = segment(article)
+            result.words = len(words(article.text))
+        except Exception as exc:  # noqa: BLE001 - see run_chunk
+            _failed(result, exc)
         return result
 
     def _finish(self, r: ArticleResult) -> None:

@@ -40,6 +40,8 @@ class PartStore:
     def __init__(self, root: Path | None) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="mtqa-parts-") if root is None else None
         self.root = Path(self._tmp.name) if self._tmp else root
+        if self.root.is_symlink() or (self.root.exists() and not self.root.is_dir()):
+            raise UsageError(f"{self.root}: is a link or not a folder; mtqa only cleans a parts folder of its own (remove it)")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -52,18 +54,33 @@ class PartStore:
         if resume:
             if not path.exists():
                 raise UsageError(f"{self.root}: nothing to resume (no manifest.json); run without --resume")
-            old = json.loads(path.read_text("utf-8"))
+            try:
+                old = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                old = {}
             if old != manifest:
                 changed = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
                 raise UsageError(f"{self.root}: cannot resume, the run differs in: {', '.join(changed)}; run without --resume")
-            return set(self.indexes())
+            return {i for i in self.indexes() if self._intact(i)}
         for child in self.root.iterdir():
-            if child.is_file():
-                child.unlink()
-            else:
+            if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
+            else:
+                child.unlink()  # a link is removed, never followed
         _atomic_write(path, json.dumps(manifest, indent=1, sort_keys=True))
         return set()
+
+    def _intact(self, index: int) -> bool:
+        """True when the chunk's totals and tables all read back; a damaged chunk is deleted (and scored again)."""
+        try:
+            self.meta(index)
+            for name in TABLES:
+                pq.read_table(self._path(index, f"{name}.parquet"))
+            return True
+        except Exception:  # noqa: BLE001 - any damage (truncation, bad pages) means: score it again
+            for leftover in self.root.glob(f"{index:08d}.*"):
+                leftover.unlink()
+            return False
 
     def remove(self) -> None:
         """Delete the parts (after the final outputs are written)."""
@@ -101,6 +118,38 @@ class PartStore:
 
     def _path(self, index: int, suffix: str) -> Path:
         return self.root / f"{index:08d}.{suffix}"
+
+
+class OutputLock:
+    """An exclusive lock on an output folder for the length of a run (``OUT/.mtqa-lock``).
+
+    A second run on the same folder stops at once (exit 2) naming the holder, instead of
+    mixing its results with the first one's.
+    """
+
+    NAME = ".mtqa-lock"
+
+    def __init__(self, folder: Path) -> None:
+        import fcntl
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / self.NAME
+        self._fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.seek(0)
+            holder = self._fh.read().strip() or "unknown"
+            self._fh.close()
+            raise UsageError(f"{folder}: another mtqa run is writing there ({holder}); wait for it or use another --out") from None
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"pid {os.getpid()}")
+        self._fh.flush()
+
+    def release(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
 
 
 def _atomic_write(path: Path, text: str) -> None:

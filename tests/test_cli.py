@@ -66,8 +66,8 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "no such file" in capsys.readouterr().err
     bad = tmp_path / "c.csv"
     bad.write_text("id,body\n1,x\n")
-    assert score(tmp_path, str(bad)) == 2
-    assert "no 'text' column" in capsys.readouterr().err
+    assert score(tmp_path, str(bad)) == 3  # the file is an error row; other files would be scored
+    assert f"{bad}:1: no 'text' column" in capsys.readouterr().err
     assert score(tmp_path, "--select", "XX9", str(SEED)) == 2
 
 

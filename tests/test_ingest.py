@@ -6,16 +6,19 @@ import gzip
 import json
 from pathlib import Path
 
+from typing import Any
+
 import pandas as pd
 import pytest
 
 from mtqa.errors import UsageError
 from mtqa.ingest import IngestOptions, discover, read_articles
+from mtqa.ingest.readers import Limits
 from mtqa.segment import segment
 from mtqa.types import Article
 
 
-def read(*paths: Path, **kw: str) -> list[Article]:
+def read(*paths: Path, **kw: Any) -> list[Article]:
     opts = IngestOptions(**kw)
     return list(read_articles(discover([str(p) for p in paths], opts), opts))
 
@@ -87,11 +90,14 @@ def test_csv_tsv_quoted_newlines_and_ragged_rows(tmp_path: Path) -> None:
     assert (a.id, a.text) == ("x", "Tab text.")
 
 
-def test_missing_column_is_a_usage_error(tmp_path: Path) -> None:
+def test_missing_column_is_an_error_row_for_that_file(tmp_path: Path) -> None:
     p = tmp_path / "c.csv"
     p.write_text("id,body\n1,x\n")
-    with pytest.raises(UsageError, match="no 'text' column.*'id', 'body'"):
-        read(p)
+    ok = tmp_path / "d.csv"
+    ok.write_text("id,text\n1,Fine text.\n")
+    bad, good = read(p, ok)
+    assert bad.error is not None and "no 'text' column (found: 'id', 'body')" in bad.error
+    assert good.error is None and good.text == "Fine text."
 
 
 def test_parquet(tmp_path: Path) -> None:
@@ -134,6 +140,8 @@ def test_duplicate_ids_made_unique(tmp_path: Path) -> None:
 def test_large_single_line_article(tmp_path: Path) -> None:
     p = tmp_path / "big.txt"
     p.write_text("word " * 2_000_000)  # 10 MB, one line, no punctuation
-    [a] = read(p)
+    [a] = read(p, limits=Limits(article_chars=20_000_000))
     doc = segment(a)
     assert doc.sentences and doc.sentences[-1].end <= len(a.text)
+    [too_big] = read(p)  # the default limit: an error row, not minutes of scoring
+    assert too_big.error and "max-article-chars" in too_big.error and too_big.text == ""

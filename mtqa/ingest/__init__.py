@@ -7,13 +7,15 @@ Formats (gzip accepted as ``*.gz``): ``.txt``/``.md`` (one article per file),
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqa.errors import UsageError
-from mtqa.ingest.readers import read_delimited, read_jsonl, read_parquet, read_text
+from mtqa.ingest.readers import Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_parquet, read_text, too_long
 from mtqa.types import Article
 
 FORMATS = ("txt", "md", "jsonl", "ndjson", "csv", "tsv", "parquet")
@@ -25,6 +27,9 @@ class IngestOptions:
     id_column: str = "id"
     input_format: str | None = None
     exclude: Sequence[str] = ("README*", "LICENSE*", "NOTICE*")
+    #: folders never read as input (the run's own output folder)
+    skip: Sequence[Path] = ()
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -67,51 +72,117 @@ def discover(paths: Sequence[str], options: IngestOptions) -> Inventory:
             fmt = detect_format(path, options.input_format)
             if fmt is None:
                 raise UsageError(f"{arg}: unknown extension (supported: {', '.join(FORMATS)}, optionally .gz)")
-            inv.files.append(InputFile(path, path.as_posix(), fmt))
+            inv.files.append(InputFile(path, display(path), fmt))
             continue
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            rel = child.relative_to(path)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if any(fnmatch.fnmatch(child.name, pat) for pat in options.exclude):
-                inv.skipped.append(f"{child.as_posix()} (excluded)")
-                continue
-            fmt = detect_format(child, options.input_format)
-            if fmt is None:
-                inv.skipped.append(f"{child.as_posix()} (unknown extension)")
-                continue
-            inv.files.append(InputFile(child, child.as_posix(), fmt))
+        _walk(path, options, inv)
     return inv
 
 
+def _walk(folder: Path, options: IngestOptions, inv: Inventory) -> None:
+    """The files under ``folder`` (sorted; hidden entries and ``options.skip`` left out).
+
+    Whatever cannot be read as a file is listed in ``inv.skipped`` with the reason: broken
+    links, FIFOs and other special files, unreadable folders, links to files outside
+    ``folder`` (not followed: a corpus folder should not reach elsewhere).
+    """
+    root = folder.resolve()
+    skip = {p.resolve() for p in options.skip}
+
+    def unreadable(exc: OSError) -> None:
+        inv.skipped.append(f"{display(exc.filename or folder)} (unreadable folder: {exc.strerror or exc})")
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in skip)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            child = here / name
+            shown = display(child)
+            reason = _not_a_corpus_file(child, root)
+            if reason:
+                inv.skipped.append(f"{shown} ({reason})")
+            elif any(fnmatch.fnmatch(name, pat) for pat in options.exclude):
+                inv.skipped.append(f"{shown} (excluded)")
+            elif (fmt := detect_format(child, options.input_format)) is None:
+                inv.skipped.append(f"{shown} (unknown extension)")
+            else:
+                inv.files.append(InputFile(child, shown, fmt))
+
+
+def _not_a_corpus_file(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not read as input, or None."""
+    try:
+        info = path.stat()
+    except OSError:
+        return "broken link" if path.is_symlink() else "cannot be read"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (FIFO, socket or device)"
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return "link to a file outside the input folder, not followed"
+    return None
+
+
+def display(path: Path | str) -> str:
+    """A path as text that every output can hold (bytes of a non-UTF-8 name as U+FFFD)."""
+    return clean_text(Path(path).as_posix())
+
+
 def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
-    """Yield every article of every file, in order; ids made unique with ``#n``."""
-    seen: dict[str, int] = {}
+    """Yield every article of every file, in order; ids made unique with ``#n``.
+
+    A file that fails while it is read ends there with an error row naming it; the next
+    file is read as usual.
+    """
+    used: set[str] = set()
+    last: dict[str, int] = {}
     for item in inv.files:
-        for article in _read_file(item, options):
-            n = seen.get(article.id, 0) + 1
-            seen[article.id] = n
-            if n > 1:
-                article.id = f"{article.id}#{n}"
+        for article in _guarded(item, options):
+            article.id, article.path = clean_text(article.id), clean_text(article.path)
+            if article.error is None and len(article.text) > options.limits.article_chars:
+                article.text, article.error = "", too_long(len(article.text), options.limits)
+            if article.title is not None:
+                article.title = clean_text(article.title)
+            if article.id in used:
+                base, n = article.id, last.get(article.id, 2)
+                while f"{base}#{n}" in used:
+                    n += 1
+                last[base] = n
+                article.id = f"{base}#{n}"
+            used.add(article.id)
             yield article
 
 
+def _guarded(item: InputFile, options: IngestOptions) -> Iterator[Article]:
+    """The file's articles; an error while reading becomes one error row for the rest of it."""
+    count = 0
+    try:
+        for article in _read_file(item, options):
+            count += 1
+            yield article
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure stays inside this file
+        yield Article(id=f"{item.article_id}:?", text="", path=item.article_id,
+                      error=f"{cannot_read(exc)} (after {count} article(s) of this file)")
+
+
 def _read_file(item: InputFile, options: IngestOptions) -> Iterator[Article]:
-    data = None
-    fmt = item.fmt
+    fmt, stream = item.fmt, None
     if item.path == Path("-"):
-        data = sys.stdin.buffer.read()
+        stream = sys.stdin.buffer  # streamed, never read whole
         if fmt == "auto":
-            fmt = "jsonl" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "txt"
-    tc, ic = options.text_column, options.id_column
+            head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
+            fmt = "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "txt"
+    tc, ic, limits = options.text_column, options.id_column, options.limits
     if fmt in ("txt", "md"):
-        return read_text(item.path, item.article_id, data)
+        return read_text(item.path, item.article_id, stream, limits)
     if fmt in ("jsonl", "ndjson"):
-        return read_jsonl(item.path, item.article_id, tc, ic, data)
+        return read_jsonl(item.path, item.article_id, tc, ic, stream, limits)
     if fmt in ("csv", "tsv"):
-        return read_delimited(item.path, item.article_id, tc, ic, "\t" if fmt == "tsv" else ",", data)
+        return read_delimited(item.path, item.article_id, tc, ic, "\t" if fmt == "tsv" else ",", stream, limits)
     if fmt == "parquet":
-        if data is not None:
+        if stream is not None:
             raise UsageError("-: parquet cannot be read from stdin; pass a file")
         return read_parquet(item.path, item.article_id, tc, ic)
     raise UsageError(f"{item.path}: unknown input format {fmt!r} (supported: {', '.join(FORMATS)})")

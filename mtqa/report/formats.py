@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mtqa.report.machine import github, junit, sarif
 from mtqa.report.terminal import render_summary
+from mtqa.types import is_missing
 
 if TYPE_CHECKING:
     from mtqa.app import RunResult
@@ -24,8 +25,10 @@ def _json(run: RunResult, colour: bool) -> str:
 
 
 def _jsonl(run: RunResult, colour: bool) -> str:
+    """One finding per line; empty cells are ``null`` (never NaN, which JSON does not have)."""
     findings = run.tables["findings"]
-    return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in findings.to_dict("records"))
+    rows = ({k: None if is_missing(v) else v for k, v in row.items()} for row in findings.to_dict("records"))
+    return "".join(json.dumps(row, ensure_ascii=False, default=str, allow_nan=False) + "\n" for row in rows)
 
 
 RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {

@@ -8,11 +8,13 @@ row in its file and the article-relative line/column are in the result's propert
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from mtqa import __version__
 from mtqa.detect import all_rules
+from mtqa.report.terminal import safe
 
 if TYPE_CHECKING:
     from mtqa.app import RunResult
@@ -81,6 +83,14 @@ def sarif(run: RunResult, colour: bool = False) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(value: Any) -> str:
+    """Text XML 1.0 can hold: other control characters (and lone surrogates) as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def junit(run: RunResult, colour: bool = False) -> str:
     """One testcase per article; gate-failing articles fail, unreadable ones are errors."""
     articles = run.tables["articles"].to_dict("records")
@@ -92,13 +102,13 @@ def junit(run: RunResult, colour: bool = False) -> str:
                        errors=str(counts["error"]), skipped="0")
     ET.SubElement(ET.SubElement(suite, "properties"), "property", name="signature", value=run.summary["signature"]["string"])
     for a in articles:
-        case = ET.SubElement(suite, "testcase", classname=str(a["path"]), name=str(a["article_id"]))
-        lines = "\n".join(f"{f['code']} {f['severity']} line {f['line']}:{f['column']} {f['text']!r}: {f['message']}"
-                          for f in by_article.get(str(a["article_id"]), []))
+        case = ET.SubElement(suite, "testcase", classname=_xml(a["path"]), name=_xml(a["article_id"]))
+        lines = _xml("\n".join(f"{f['code']} {f['severity']} line {f['line']}:{f['column']} {f['text']!r}: {f['message']}"
+                                for f in by_article.get(str(a["article_id"]), [])))
         if a["status"] == "fail":
-            ET.SubElement(case, "failure", message=str(a["reason"]), type="mtqa.gate").text = lines
+            ET.SubElement(case, "failure", message=_xml(a["reason"]), type="mtqa.gate").text = lines
         elif a["status"] == "error":
-            ET.SubElement(case, "error", message=str(a["reason"]), type="mtqa.input")
+            ET.SubElement(case, "error", message=_xml(a["reason"]), type="mtqa.input")
         elif lines:
             ET.SubElement(case, "system-out").text = lines
     return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True)
@@ -117,12 +127,12 @@ def github(run: RunResult, colour: bool = False) -> str:
     out = []
     for f in _joined(run):
         level = _LEVEL[f["severity"]]
-        props = {"file": str(f["file"]), "line": str(f["file_line"])}
+        props = {"file": safe(f["file"]), "line": str(f["file_line"])}
         if f["file_column"] is not None:
             props.update(col=str(f["file_column"]), endLine=str(f["file_end_line"]), endColumn=str(f["file_end_column"]))
         props["title"] = f"{f['code']} {f['name']}"
         head = ",".join(f"{k}={_escape_property(v)}" for k, v in props.items())
-        message = "[" + str(f["article_id"]) + "] " + str(f["message"])
+        message = safe("[" + str(f["article_id"]) + "] " + str(f["message"]))
         out.append(f"::{level} {head}::{_escape_data(message)}")
     return "\n".join(out)
 

@@ -1,7 +1,9 @@
 """Write the run's tables (CSV and/or Parquet, part by part), summary.json and report.html.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
-carriage return) get a leading apostrophe: corpus text is untrusted.
+carriage return) get a leading apostrophe, column names too (they can come from input
+fields): corpus text is untrusted. Rows end with CRLF (RFC 4180), so every cell holding
+a CR or LF is quoted and no physical line can start inside a cell.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def safe_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
 
@@ -44,6 +47,7 @@ class TableWriter:
 
     def __init__(self, out_dir: Path, schemas: dict[str, pa.Schema], output_format: str = "csv") -> None:
         make_folder(out_dir)
+        self.out_dir = out_dir
         self.schemas = schemas
         self.csv = output_format in ("csv", "both")
         self.parquet = output_format in ("parquet", "both")
@@ -57,9 +61,6 @@ class TableWriter:
                 path = out_dir / f"{name}.parquet"
                 self._parquet[name] = pq.ParquetWriter(path, schema)
                 self.paths.append(path)
-        for stale in (out_dir / f"{n}.{ext}" for n in schemas for ext in ("csv", "parquet")):
-            if stale not in self.paths and stale.exists():
-                stale.unlink()  # a previous run's other format would look current
 
     def write(self, frames: dict[str, pd.DataFrame]) -> None:
         for name, frame in frames.items():
@@ -68,7 +69,7 @@ class TableWriter:
             if self.csv:
                 path = next(p for p in self.paths if p.name == f"{name}.csv")
                 safe_for_csv(frame).to_csv(path, index=False, mode="a" if name in self._started else "w",
-                                           header=name not in self._started)
+                                           header=name not in self._started, lineterminator="\r\n")
                 self._started.add(name)
             if self.parquet:
                 self._parquet[name].write_table(conform(frame, schema))
@@ -118,6 +119,40 @@ def make_folder(out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{out_dir}: cannot create output folder: {exc.strerror or exc}") from None
+
+
+#: where a run writes its outputs until it completes (inside the output folder)
+STAGING = ".mtqa-staging"
+#: every file a run may publish; those the new run did not write are removed (no mixture)
+OUTPUTS = tuple(f"{n}.{ext}" for n in ("articles", "sentences", "findings") for ext in ("csv", "parquet")) + ("summary.json", "report.html")
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """An empty staging folder in ``out_dir`` (what a failed run left there is discarded)."""
+    import shutil
+
+    staging = out_dir / STAGING
+    if staging.is_symlink() or staging.is_file():
+        staging.unlink()
+    elif staging.exists():
+        shutil.rmtree(staging)
+    make_folder(staging)
+    return staging
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Move a completed run's outputs from ``staging`` into ``out_dir``: each file is renamed
+    into place, and a previous run's outputs that this run did not write are removed, so
+    the folder never mixes two runs. A run that fails before this leaves the old outputs."""
+    import os
+
+    for name in OUTPUTS:
+        new, old = staging / name, out_dir / name
+        if new.exists():
+            os.replace(new, old)
+        elif old.exists() or old.is_symlink():
+            old.unlink()
+    staging.rmdir()
 
 
 def write_reports(out_dir: Path, summary: dict[str, Any], html: str | None = None) -> list[Path]:

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any, TextIO
 
 _COLOURS = {"pass": "32", "warn": "33", "fail": "31", "error": "35", "critical": "31;1", "major": "31", "minor": "33"}
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: Any) -> str:
+    """Untrusted text for a terminal or a CI log: control characters (newlines, ANSI
+    escapes, bidi overrides) shown as ``\\xNN``/``\\uNNNN`` escapes, so that an id or a
+    file name can neither forge a line (a GitHub workflow command) nor drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def use_colour(stream: TextIO, disabled: bool = False) -> bool:
@@ -40,10 +51,10 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
     if ref:
         lines.append(f"  reference ({ref['segments']} segment(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
     for w in worst or []:
-        lines.append(f"  worst:    [{w['article_id']}] {w['text'][:90]}")
+        lines.append(f"  worst:    [{safe(w['article_id'])}] {safe(w['text'][:90])}")
     for e in summary["errors"][:5]:
         loc = f"{e['path']}:{e['line']}" if e.get("line") else e["path"]
-        lines.append(paint(f"  error:    {loc}: {e['reason']}", "error", colour))
+        lines.append(paint(f"  error:    {safe(loc)}: {safe(e['reason'])}", "error", colour))
     if len(summary["errors"]) > 5:
         lines.append(f"  ... and {len(summary['errors']) - 5} more errors (see articles.csv)")
     verdict = paint("PASSED", "pass", colour) if gate["exit_code"] == 0 else paint("FAILED", "fail", colour)
@@ -53,4 +64,5 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
 
 
 def print_error(message: str, stream: TextIO | None = None) -> None:
-    print(f"mtqa: {message}", file=stream or sys.stderr)
+    """One line on stderr; the message may quote input (file names, ids), so it is escaped."""
+    print(f"mtqa: {safe(message)}", file=stream or sys.stderr)
