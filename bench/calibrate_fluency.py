@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mtqa.detect.rules.fluency import candidate_words  # noqa: E402
-from mtqa.score.fluency import FluencyScorer, build  # noqa: E402
-from mtqa.score.lm import load_model  # noqa: E402
+from mtqa.scoring.fluency import FluencyScorer, build  # noqa: E402
+from mtqa.scoring.lm import load_model  # noqa: E402
 from mtqa.segment import segment  # noqa: E402
 from mtqa.types import Article  # noqa: E402
 

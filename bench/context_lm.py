@@ -24,8 +24,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EVAL  # noqa: E402
-from mtqa.score.fluency import token_logprobs  # noqa: E402
-from mtqa.score.lm import load_model  # noqa: E402
+from mtqa.scoring.fluency import token_logprobs  # noqa: E402
+from mtqa.scoring.lm import load_model  # noqa: E402
 
 BATCH = 16
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mtqa import evaluate  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
-from mtqa.score.estimate import LM_FEATURES  # noqa: E402
+from mtqa.scoring.estimate import LM_FEATURES  # noqa: E402
 
 EXTRA = ("slor", "fluency", "lm_mean_logprob")
 ALPHAS = (0.1, 10.0, 1000.0)

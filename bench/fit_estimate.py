@@ -1,4 +1,4 @@
-"""Fit the weights of mtqa's estimated MQM (mtqa/score/estimate.py) on the shared TRAIN data only.
+"""Fit the weights of mtqa's estimated MQM (mtqa/scoring/estimate.py) on the shared TRAIN data only.
 
     python bench/fit_estimate.py [--segments 300] [--seed 0] [--no-fluency-only]
 
@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import EVAL  # noqa: E402
 from mtqa import evaluate  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
-from mtqa.score import quality  # noqa: E402
-from mtqa.score.estimate import LM_FEATURES, RULE_FEATURES  # noqa: E402
+from mtqa.scoring import quality  # noqa: E402
+from mtqa.scoring.estimate import LM_FEATURES, RULE_FEATURES  # noqa: E402
 
 TRAIN = EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "estimate.json"
@@ -93,7 +93,7 @@ def main() -> None:
     rows = evaluate.read_mqm(str(TRAIN), args.segments, args.seed)
     old = json.loads(OUT.read_text()) if OUT.exists() else {}
     result = {
-        "about": "Weights of mtqa's estimated MQM (mtqa/score/estimate.py), fitted by bench/fit_estimate.py",
+        "about": "Weights of mtqa's estimated MQM (mtqa/scoring/estimate.py), fitted by bench/fit_estimate.py",
         "train": {"file": "eval-data/mqm_zhen/mqm_zhen_newstest2020.tsv.gz", "segments": args.segments, "seed": args.seed,
                   "rows": len(rows), "command": f"python bench/fit_estimate.py --segments {args.segments} --seed {args.seed}"},
     }

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mtqa.score.fluency import BatchPolicy, FluencyScorer  # noqa: E402
-from mtqa.score.lm import LoadedModel, load_model, resolve_device, resolve_dtype  # noqa: E402
+from mtqa.scoring.fluency import BatchPolicy, FluencyScorer  # noqa: E402
+from mtqa.scoring.lm import LoadedModel, load_model, resolve_device, resolve_dtype  # noqa: E402
 
 
 def random_model(folder: str, device: str, dtype: str) -> LoadedModel:

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import real_sentences  # noqa: E402
-from mtqa.score.lm import cache_root  # noqa: E402
+from mtqa.scoring.lm import cache_root  # noqa: E402
 
 PER_ARTICLE = 20
 

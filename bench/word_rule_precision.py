@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from mtqa.detect.rules.fluency import candidate_words  # noqa: E402
 from mtqa.evaluate import is_human  # noqa: E402
-from mtqa.score.fluency import FluencyScorer  # noqa: E402
-from mtqa.score.lm import load_model  # noqa: E402
+from mtqa.scoring.fluency import FluencyScorer  # noqa: E402
+from mtqa.scoring.lm import load_model  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval-data"
 THRESHOLDS = (2.0, 2.5, 3.0, 3.5, 4.0)

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from mtqa.gate import Policy, apply_policy
 from mtqa.pipeline import ArticleResult
-from mtqa.score import quality as q
-from mtqa.score.reference import ReferenceStats
+from mtqa.scoring import quality as q
+from mtqa.scoring.reference import ReferenceStats
 from mtqa.types import Severity, is_missing
 
 if TYPE_CHECKING:
@@ -48,6 +50,14 @@ FINDING_COLUMNS = [
     "code", "name", "category", "severity", "message", "suggestion", "confidence",
 ]
 TABLES = ("articles", "sentences", "findings")
+_S, _I, _F = pa.string(), pa.int64(), pa.float64()
+#: the declared types of every table's fixed columns: the outputs have them whatever the data
+#: (optional columns, such as fluency, reference scores and input fields, are typed by their values)
+CORE_SCHEMAS = {
+    "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _S]))),
+    "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _I]))),
+    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _F]))),
+}
 #: the article text rides along in the parts (for the report's detail), never in the outputs
 TEXT = "_text"
 STATUS_RANK = {"error": 0, "fail": 1, "warn": 2, "pass": 3}
@@ -236,15 +246,17 @@ class _Pass1:
     error_count: int = 0
 
 
-def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int, detail_limit: int,
+def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, table_limit: int, detail_limit: int,
              worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = ()) -> Assembled:
     """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``.
+
+    Article statuses come from ``policy`` here (the parts hold scores, not verdicts).
 
     The views hold the ``table_limit`` worst articles, the text and findings of the
     ``detail_limit`` worst, and the ``worst_sentence_limit`` worst sentences.
     """
     indexes = store.indexes()
-    p1 = _first_pass(store, indexes)
+    p1 = _first_pass(store, indexes, policy)
     status, quality, fl_mean, penalty, fluency = (
         np.concatenate(arrays) if arrays else np.zeros(0)
         for arrays in (p1.status, p1.quality, p1.fluency_mean, p1.penalty, p1.fluency))
@@ -254,7 +266,7 @@ def assemble(store: PartStore, writer: TableWriter | None, *, table_limit: int, 
     sentence_order = np.lexsort((np.arange(len(penalty)), np.nan_to_num(fluency, nan=np.inf), -penalty))
     sentence_rank = np.empty(len(penalty), dtype=np.int64)
     sentence_rank[sentence_order] = np.arange(1, len(penalty) + 1)
-    p2 = _second_pass(store, indexes, writer, article_order[:table_limit], article_order[:detail_limit],
+    p2 = _second_pass(store, indexes, writer, policy, article_order[:table_limit], article_order[:detail_limit],
                       sentence_rank, worst_sentence_limit, keep_tables)
 
     metas = [store.meta(i) for i in indexes]
@@ -284,7 +296,7 @@ class _Pass2:
     tables: dict[str, pd.DataFrame]
 
 
-def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter | None, top: np.ndarray,
+def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter | None, policy: Policy, top: np.ndarray,
                  detailed: np.ndarray, sentence_rank: np.ndarray, worst_sentence_limit: int,
                  keep_tables: Sequence[str]) -> _Pass2:
     """Write the final tables part by part, and pick out the rows the reports show."""
@@ -296,7 +308,7 @@ def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter |
     kept: dict[str, list[pd.DataFrame]] = {name: [] for name in keep_tables}
     a_pos = s_pos = 0
     for i in indexes:
-        arts = store.read(i, "articles")
+        arts = apply_policy(store.read(i, "articles"), policy)
         for g in [g for g in range(a_pos, a_pos + len(arts)) if g in top_rank]:
             row = arts.iloc[g - a_pos].to_dict()
             text = row.pop(TEXT)
@@ -351,11 +363,12 @@ def _summary(p1: _Pass1, status: np.ndarray, scored_quality: np.ndarray, sentenc
     return summary
 
 
-def _first_pass(store: PartStore, indexes: Sequence[int]) -> _Pass1:
+def _first_pass(store: PartStore, indexes: Sequence[int], policy: Policy) -> _Pass1:
     """The numbers every ranking and total needs, one part at a time."""
     p = _Pass1()
     for i in indexes:
-        arts = store.read(i, "articles", ["article_id", "path", "line", "status", "reason", "quality", "words", "fluency_mean"])
+        columns = ["article_id", "path", "line", "status", "reason", "quality", "words", "fluency_mean", "critical", "major", "minor"]
+        arts = apply_policy(store.read(i, "articles", columns), policy)
         p.status.append(arts.status.map(STATUS_RANK).to_numpy(dtype=np.int8))
         p.quality.append(pd.to_numeric(arts.quality, errors="coerce").to_numpy(dtype=float))
         if "fluency_mean" in arts:

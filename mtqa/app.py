@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,20 +17,21 @@ from typing import Any
 import pyarrow as pa
 
 from mtqa import __version__, signature
-from mtqa.aggregate import TABLES, TEXT, Assembled, assemble, chunk_output
+from mtqa.aggregate import CORE_SCHEMAS, TABLES, TEXT, Assembled, assemble, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
 from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine
 from mtqa.errors import UsageError
-from mtqa.gate import decide
-from mtqa.ingest import IngestOptions, Inventory, discover, read_articles
+from mtqa.gate import Policy, decide
+from mtqa.ingest import IngestOptions, Inventory, discover, prepare, read_articles
 from mtqa.ingest.readers import Limits
 from mtqa.pipeline import CHUNK
 from mtqa.report import html
 from mtqa.report.tables import TableWriter, publish, staging_folder, unify, write_reports
-from mtqa.score.reference import ReferenceScorer
+from mtqa.scoring.reference import ReferenceScorer
 from mtqa.store import PARTS, OutputLock, PartStore
+from mtqa.types import Article
 
 
 @dataclass
@@ -54,6 +55,8 @@ class RunOptions:
     #: full tables kept in memory for stdout formats that list every row (e.g. ``findings`` for SARIF)
     keep_tables: tuple[str, ...] = ()
     on_error: Callable[[dict[str, Any]], None] | None = None
+    #: articles to score instead of reading ``paths`` (the Python API)
+    articles: Iterable[Article] | None = None
 
 
 @dataclass
@@ -62,6 +65,8 @@ class RunResult:
     view: Assembled
     out_dir: Path | None
     tables: dict[str, Any] = field(default_factory=dict)
+    #: the output tables' Arrow schemas (what the CSV/Parquet files hold)
+    schemas: dict[str, pa.Schema] = field(default_factory=dict)
 
 
 def score(paths: list[str], settings: Settings, options: RunOptions | None = None) -> RunResult:
@@ -88,7 +93,7 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude,
                            skip=(out_dir,) if out_dir is not None else (),
                            limits=Limits(settings.max_article_chars, settings.max_file_bytes))
-    inventory = discover(paths, ingest)
+    inventory = discover(paths, ingest) if opts.articles is None else Inventory()
     rules = select_rules(settings.select, settings.ignore)
     store = PartStore(out_dir / PARTS if out_dir else None)
     if opts.resume and any(f.path == Path("-") for f in inventory.files):
@@ -101,8 +106,10 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
     staging = staging_folder(out_dir) if out_dir is not None else None
-    writer = TableWriter(staging, _table_schemas(store), opts.output_format) if staging is not None else None
-    view = assemble(store, writer, table_limit=html.TABLE_LIMIT, detail_limit=html.DETAIL_LIMIT, keep_tables=opts.keep_tables)
+    schemas = _table_schemas(store)
+    writer = TableWriter(staging, schemas, opts.output_format) if staging is not None else None
+    policy = Policy.from_settings(settings)
+    view = assemble(store, writer, policy, table_limit=html.TABLE_LIMIT, detail_limit=html.DETAIL_LIMIT, keep_tables=opts.keep_tables)
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = ReferenceScorer().corpus(view.reference)
@@ -111,7 +118,7 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     else:
         summary["fluency"] = {"enabled": False, "reason": "--no-fluency"}
     summary["baseline"] = {"file": opts.baseline, "suppressed": view.suppressed} if baseline else None
-    summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, settings).as_dict()
+    summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, policy).as_dict()
     summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(store.indexes()),
                          "resumed_chunks": len(done), "startup_seconds": engine.startup_seconds}
     if opts.write_baseline:
@@ -120,7 +127,7 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
         baseline_file.write(opts.write_baseline, view.keys or [])
     model_sig = (view.fluency_model or {}).get("signature") if settings.fluency else None
     summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
-    result = RunResult(summary, view, out_dir, view.tables)
+    result = RunResult(summary, view, out_dir, view.tables, schemas)
     if out_dir is not None and staging is not None:
         write_reports(staging, summary, html.render(result))
         publish(staging, out_dir)
@@ -131,7 +138,8 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
 def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
                   opts: RunOptions, done: set[int]) -> None:
     """Score every chunk not already in the store, writing each as it finishes."""
-    work = ((i, chunk) for i, chunk in chunks(read_articles(inventory, ingest), opts.chunk_size) if i not in done)
+    source = read_articles(inventory, ingest) if opts.articles is None else prepare(opts.articles, ingest.limits)
+    work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
     bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
     try:
         for out in engine.map(work):
@@ -151,7 +159,7 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
 def _table_schemas(store: PartStore) -> dict[str, pa.Schema]:
     """The output tables' schemas: the union of the parts', without the article text, with the corpus rank."""
     indexes = store.indexes()
-    schemas = {name: unify([store.schema(i, name) for i in indexes]) for name in TABLES}
+    schemas = {name: unify([store.schema(i, name) for i in indexes], CORE_SCHEMAS[name]) for name in TABLES}
     articles, sentences = schemas["articles"], schemas["sentences"]
     schemas["articles"] = articles.remove(articles.get_field_index(TEXT))
     schemas["sentences"] = sentences.insert(sentences.get_field_index("rank_in_article") + 1, pa.field("rank_in_corpus", pa.int64()))
@@ -164,7 +172,9 @@ def _manifest(settings: Settings, rules: list[Any], inventory: Inventory, opts: 
     for f in inventory.files:
         stat = f.path.stat() if f.path != Path("-") else None
         files.append([f.path.as_posix(), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
-    config = {k: v for k, v in asdict(settings).items() if k not in ("out", "source")}
+    # the policy is applied at assembly, so a resumed run may change it
+    config = {k: v for k, v in asdict(settings).items()
+              if k not in ("out", "source", "fail_on", "min_quality", "max_failing_articles")}
     baseline = hashlib.sha256(Path(opts.baseline).read_bytes()).hexdigest() if opts.baseline and Path(opts.baseline).is_file() else None
     return {
         "mtqa": __version__, "data": signature.data_hash(), "settings": _jsonable(config),

@@ -72,7 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--batch-tokens", type=int, help="at most this many padded tokens per model batch (default: 4096 on a CPU, 262144 on a GPU)")
     sc.add_argument("--dtype", choices=["auto", "float32", "bfloat16", "float16"],
                     help="model precision (default: auto = bfloat16 on CUDA, float32 on a CPU)")
-    sc.add_argument("--quantize", choices=["int8", "none"], help="int8 dynamic quantisation of the model on the CPU (faster, scores differ slightly)")
     sc.add_argument("--baseline", metavar="FILE", help="accepted findings (from --write-baseline): only new findings count")
     sc.add_argument("--write-baseline", metavar="FILE", help="write every finding of this run as the accepted baseline")
     sc.add_argument("-q", "--quiet", action="store_true", help="print nothing on stdout; the exit code tells")
@@ -91,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ev.add_argument("--no-fluency", action="store_true", help="rules only")
     ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
+                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gt.add_argument("out", metavar="OUT_DIR", help="the output folder of a finished `mtqa score` run")
+    gt.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails an article (default: the config's, else major)")
+    gt.add_argument("--max-failing-articles", metavar="N|P%", help="failing articles tolerated (default: the config's, else 0)")
+    gt.add_argument("--min-quality", type=float, metavar="Q", help="articles with quality below Q fail (0-100)")
+    gt.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
+    gt.add_argument("-f", "--format", choices=["text", "json"], default="text")
     ex = sub.add_parser("explain", help="explain one rule")
     ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
     return parser
@@ -103,7 +110,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "max-failing-articles": args.max_failing_articles, "min-quality": args.min_quality,
         "text-column": args.text_column, "id-column": args.id_column, "model": args.model,
         "device": args.device, "batch-size": args.batch_size,
-        "batch-tokens": args.batch_tokens, "dtype": args.dtype, "quantize": args.quantize, "out": args.out,
+        "batch-tokens": args.batch_tokens, "dtype": args.dtype, "out": args.out,
         "max-article-chars": args.max_article_chars, "max-file-bytes": args.max_file_bytes,
         "fluency": False if args.no_fluency else None,
     }
@@ -176,6 +183,41 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gate(args: argparse.Namespace) -> int:
+    """Re-apply a policy to a finished run's articles table; print the verdict; exit as `mtqa score` would."""
+    from dataclasses import asdict
+    from pathlib import Path
+
+    import pandas as pd
+
+    from mtqa.gate import Policy, gate_table
+
+    settings = load_settings(args.config)
+    flags = {"fail-on": args.fail_on, "max-failing-articles": args.max_failing_articles, "min-quality": args.min_quality}
+    apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
+    out = Path(args.out)
+    columns = ["article_id", "status", "reason", "critical", "major", "minor", "quality"]
+    if (out / "articles.parquet").is_file():
+        articles = pd.read_parquet(out / "articles.parquet", columns=columns)
+    elif (out / "articles.csv").is_file():
+        articles = pd.read_csv(out / "articles.csv", usecols=columns, keep_default_na=False, dtype={"article_id": str})
+    else:
+        raise UsageError(f"{out}: no articles.parquet or articles.csv (the output folder of `mtqa score`)")
+    policy = Policy.from_settings(settings)
+    gated, verdict = gate_table(articles, policy)
+    counts = gated["status"].value_counts().to_dict()
+    if args.format == "json":
+        print(json.dumps({"policy": asdict(policy), "articles": counts,
+                          "gate": verdict.as_dict()}, indent=2, default=str))
+    else:
+        shown = "  ".join(f"{k} {counts.get(k, 0)}" for k in ("pass", "warn", "fail", "error"))
+        word = "PASSED" if verdict.exit_code == 0 else "FAILED"
+        print(f"mtqa gate {out}: fail-on={policy.fail_on} min-quality={policy.min_quality} "
+              f"max-failing-articles={policy.max_failing_articles}\n  status:   {shown}\n  gate:     {word}"
+              + (f": {'; '.join(verdict.reasons)}" if verdict.reasons else ""))
+    return verdict.exit_code
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -207,7 +249,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"score": cmd_score, "rules": cmd_rules, "explain": cmd_explain, "eval": cmd_eval}[args.command]
+    handler = {"score": cmd_score, "rules": cmd_rules, "explain": cmd_explain, "eval": cmd_eval, "gate": cmd_gate}[args.command]
     try:
         return handler(args)
     except MtqaError as exc:

@@ -3,7 +3,7 @@
 Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
 overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 ``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
-``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``quantize``, ``out``,
+``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``out``,
 ``max-article-chars``, ``max-file-bytes``.
 """
 
@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.errors import UsageError
+from mtqa.gate import FAIL_ON
 from mtqa.types import Severity
-
-FAIL_ON = ("critical", "major", "minor", "never")
 
 
 @dataclass
@@ -43,7 +42,6 @@ class Settings:
     batch_tokens: int | None = None
     #: model precision: auto (bfloat16 on CUDA, float32 on a CPU), float32, bfloat16, float16
     dtype: str = "auto"
-    quantize: str | None = None
     out: str = "reports"
     #: an article longer than this many characters is an error row (not scored)
     max_article_chars: int = 1_000_000
@@ -55,12 +53,6 @@ class Settings:
         """Extra rule codes ignored for articles read from ``path`` (per-path-ignores)."""
         return [code for pattern, codes in self.per_path_ignores.items() if fnmatch.fnmatch(path, pattern) for code in codes]
 
-    def max_failing(self, scored: int) -> float:
-        """The number of failing articles the gate tolerates, from ``N`` or ``P%``."""
-        value = self.max_failing_articles.strip()
-        if value.endswith("%"):
-            return float(value[:-1]) / 100 * scored
-        return float(value)
 
 
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings) if f.name != "source"}
@@ -158,10 +150,6 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
-    if name == "quantize":
-        if value not in ("int8", "none"):
-            raise bad("int8 | none")
-        return None if value == "none" else value
     if name == "dtype":
         if value not in ("auto", "float32", "bfloat16", "float16"):
             raise bad("auto | float32 | bfloat16 | float16")

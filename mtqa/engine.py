@@ -40,12 +40,12 @@ def chunks(articles: Iterable[Article], size: int = CHUNK) -> Iterator[tuple[int
         index += 1
 
 
-def _scorer(settings: Settings) -> Any:
+def process_scorer(settings: Settings) -> Any:
     """This process's fluency scorer for the settings' model, loaded on first use."""
     global _SCORER, MODEL_LOADS
-    key = (settings.model, settings.device, settings.quantize, settings.dtype, settings.batch_size, settings.batch_tokens)
+    key = (settings.model, settings.device, settings.dtype, settings.batch_size, settings.batch_tokens)
     if _SCORER is None or _SCORER[0] != key:
-        from mtqa.score.fluency import load_scorer
+        from mtqa.scoring.fluency import load_scorer
 
         _SCORER = None  # free the old model before loading another
         _SCORER = (key, load_scorer(settings))
@@ -56,7 +56,7 @@ def _scorer(settings: Settings) -> Any:
 def score_chunk(settings: Settings, baseline: Baseline | None, index: int, articles: list[Article],
                 keep_keys: bool = False) -> ChunkOutput:
     """Score one chunk: the task both engines run."""
-    fluency = _scorer(settings) if settings.fluency else None
+    fluency = process_scorer(settings) if settings.fluency else None
     hits, misses = (fluency.cache.hits, fluency.cache.misses) if fluency is not None and fluency.cache else (0, 0)
     results = Pipeline(settings, fluency, baseline).run_chunk(articles)
     model = None

@@ -33,7 +33,7 @@ from mtqa import goals
 from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.pipeline import Pipeline
-from mtqa.score import estimate
+from mtqa.scoring import estimate
 from mtqa.types import Article
 
 HUMAN_PREFIXES = ("Human-", "ref-", "ref")
@@ -93,7 +93,7 @@ def make_pipeline(settings: Settings) -> Pipeline:
     """The ``mtqa score`` pipeline, with the fluency model when ``settings.fluency``."""
     fluency = None
     if settings.fluency:
-        from mtqa.score.fluency import load_scorer
+        from mtqa.scoring.fluency import load_scorer
 
         fluency = load_scorer(settings)
     return Pipeline(settings, fluency)

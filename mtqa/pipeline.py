@@ -14,15 +14,14 @@ from mtqa.baseline import Baseline, finding_key
 from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
-from mtqa.gate import article_status
-from mtqa.score import estimate
-from mtqa.score import quality as q
-from mtqa.score.reference import ReferenceScorer, ReferenceStats
+from mtqa.scoring import estimate
+from mtqa.scoring import quality as q
+from mtqa.scoring.reference import ReferenceScorer, ReferenceStats
 from mtqa.segment import segment
 from mtqa.types import Article, Document, Finding
 
 if TYPE_CHECKING:
-    from mtqa.score.fluency import FluencyScorer
+    from mtqa.scoring.fluency import FluencyScorer
 
 CHUNK = 256
 
@@ -43,7 +42,7 @@ class ArticleResult:
     keys: list[str] = field(default_factory=list)
     #: findings the baseline suppressed
     suppressed: int = 0
-    #: estimated MQM of each sentence, and of the article (their sum); see mtqa.score.estimate
+    #: estimated MQM of each sentence, and of the article (their sum); see mtqa.scoring.estimate
     sentence_est: list[float] = field(default_factory=list)
     est_mqm: float | None = None
 
@@ -115,7 +114,7 @@ class Pipeline:
     def _finish(self, r: ArticleResult) -> None:
         r.penalty = round(q.penalty_per_100_words(r.findings, r.words), 3)
         r.quality = q.quality(r.findings, r.words)
-        r.status, r.reason = article_status(q.worst_severity(r.findings), r.quality, self.settings)
+        r.status, r.reason = "scored", ""  # the policy sets pass/warn/fail at assembly (mtqa.gate)
         assert r.doc is not None
         r.sentence_est = estimate.estimate(estimate.sentence_features(r.doc, r.findings), self._weights)
         r.est_mqm = round(sum(r.sentence_est), 3)

@@ -8,6 +8,10 @@ from enum import Enum
 from typing import Any
 
 
+#: higher is worse; the one severity order of the package
+SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1}
+
+
 class Severity(str, Enum):
     """MQM-style severities, ordered from worst to mildest."""
 
@@ -18,7 +22,7 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Higher is worse: critical=3, major=2, minor=1."""
-        return {"critical": 3, "major": 2, "minor": 1}[self.value]
+        return SEVERITY_RANK[self.value]
 
 
 @dataclass(slots=True)

@@ -201,7 +201,7 @@ def test_corpus_reference_scores_from_summed_statistics_equal_sacrebleu() -> Non
     """Corpus BLEU/chrF are computed from per-article statistics (streaming); they must equal sacrebleu's corpus_score."""
     from sacrebleu.metrics import BLEU, CHRF
 
-    from mtqa.score.reference import ReferenceScorer, ReferenceStats
+    from mtqa.scoring.reference import ReferenceScorer, ReferenceStats
 
     pairs = [("The cat sat on the mat.", "The cat is on the mat."), ("A dog ran in the park today.", "The dog ran in the park."),
              ("Prices rose sharply.", "Prices increased sharply in May.")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.score import estimate
+from mtqa.scoring import estimate
 from mtqa.segment import segment
 from mtqa.types import Article, Finding, Severity
 

@@ -12,8 +12,8 @@ transformers = pytest.importorskip("transformers")
 from mtqa.config import Settings  # noqa: E402
 from mtqa.errors import ModelError  # noqa: E402
 from mtqa.pipeline import Pipeline  # noqa: E402
-from mtqa.score import fluency as fl  # noqa: E402
-from mtqa.score import lm as lm_mod  # noqa: E402
+from mtqa.scoring import fluency as fl  # noqa: E402
+from mtqa.scoring import lm as lm_mod  # noqa: E402
 from mtqa.types import Article  # noqa: E402
 from tests.conftest import TINY_CORPUS  # noqa: E402
 

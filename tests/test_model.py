@@ -10,7 +10,7 @@ import pytest
 from mtqa.config import Settings
 from mtqa.ingest.readers import read_text
 from mtqa.pipeline import Pipeline
-from mtqa.score.fluency import FluencyScorer, load_scorer
+from mtqa.scoring.fluency import FluencyScorer, load_scorer
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model

@@ -10,7 +10,7 @@ import fnmatch
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,28 +129,33 @@ def display(path: Path | str) -> str:
 
 
 def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
-    """Yield every article of every file, in order; ids made unique with ``#n``.
+    """Yield every article of every file, in order (see :func:`prepare`).
 
     A file that fails while it is read ends there with an error row naming it; the next
     file is read as usual.
     """
+    return prepare((a for item in inv.files for a in _guarded(item, options)), options.limits)
+
+
+def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
+    """Articles as every output can hold them: ids unique (``#n`` added), text that Unicode
+    can encode, and an error row for an article over ``limits.article_chars``."""
     used: set[str] = set()
     last: dict[str, int] = {}
-    for item in inv.files:
-        for article in _guarded(item, options):
-            article.id, article.path = clean_text(article.id), clean_text(article.path)
-            if article.error is None and len(article.text) > options.limits.article_chars:
-                article.text, article.error = "", too_long(len(article.text), options.limits)
-            if article.title is not None:
-                article.title = clean_text(article.title)
-            if article.id in used:
-                base, n = article.id, last.get(article.id, 2)
-                while f"{base}#{n}" in used:
-                    n += 1
-                last[base] = n
-                article.id = f"{base}#{n}"
-            used.add(article.id)
-            yield article
+    for article in articles:
+        article.id, article.path = clean_text(article.id), clean_text(article.path)
+        if article.error is None and len(article.text) > limits.article_chars:
+            article.text, article.error = "", too_long(len(article.text), limits)
+        if article.title is not None:
+            article.title = clean_text(article.title)
+        if article.id in used:
+            base, n = article.id, last.get(article.id, 2)
+            while f"{base}#{n}" in used:
+                n += 1
+            last[base] = n
+            article.id = f"{base}#{n}"
+        used.add(article.id)
+        yield article
 
 
 def _guarded(item: InputFile, options: IngestOptions) -> Iterator[Article]:

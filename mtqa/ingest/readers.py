@@ -289,6 +289,12 @@ def _missing_column(columns: list[str], name: str) -> str | None:
     return f"no {name!r} column (found: {found}); use --text-column to pick one"
 
 
+def article_from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str, text_col: str = "text",
+                        id_col: str = "id") -> Article:
+    """An article from one record (a JSON object, a table row): its text, id, known fields and extras."""
+    return _from_record(record, line, path, fallback_id, text_col, id_col)
+
+
 def _from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str, text_col: str, id_col: str) -> Article:
     text = record.get(text_col)
     raw_id = _str_or_none(record.get(id_col))

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from mtqa.types import SEVERITY_RANK
+
 if TYPE_CHECKING:
     from mtqa.app import RunResult
 
 DETAIL_LIMIT = 200
 TABLE_LIMIT = 10_000
-_SEV_RANK = {"critical": 3, "major": 2, "minor": 1}
 _COLOURS = {"pass": "#2e7d32", "warn": "#f9a825", "fail": "#c62828", "error": "#6a1b9a"}
 
 
@@ -49,7 +50,7 @@ def highlight(text: str, findings: list[dict[str, Any]]) -> str:
         if not covering:
             out.append(piece)
             continue
-        top = max(covering, key=lambda f: _SEV_RANK[f["severity"]])
+        top = max(covering, key=lambda f: SEVERITY_RANK[f["severity"]])
         tip = "\n".join(f"{f['code']} {f['name']} ({f['severity']}): {f['message']}"
                         + (f" → {f['suggestion']}" if isinstance(f.get("suggestion"), str) and f["suggestion"] else "")
                         for f in covering)

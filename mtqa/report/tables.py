@@ -68,7 +68,8 @@ class TableWriter:
             frame = frame.reindex(columns=schema.names)
             if self.csv:
                 path = next(p for p in self.paths if p.name == f"{name}.csv")
-                safe_for_csv(frame).to_csv(path, index=False, mode="a" if name in self._started else "w",
+                typed = conform(frame, schema).to_pandas(types_mapper=pd.ArrowDtype)  # ints stay ints beside empty cells
+                safe_for_csv(typed).to_csv(path, index=False, mode="a" if name in self._started else "w",
                                            header=name not in self._started, lineterminator="\r\n")
                 self._started.add(name)
             if self.parquet:
@@ -82,11 +83,15 @@ class TableWriter:
             w.close()
 
 
-def unify(schemas: list[pa.Schema]) -> pa.Schema:
-    """One schema for all parts: columns in first-seen order; types promoted, strings where they cannot be."""
-    fields: dict[str, pa.DataType] = {}
+def unify(schemas: list[pa.Schema], declared: pa.Schema | None = None) -> pa.Schema:
+    """One schema for all parts: columns in first-seen order; types promoted, strings where they
+    cannot be; a ``declared`` column keeps its declared type whatever the parts hold."""
+    fields: dict[str, pa.DataType] = {f.name: f.type for f in declared} if declared is not None else {}
+    fixed = set(fields)
     for schema in schemas:
         for f in schema:
+            if f.name in fixed:
+                continue
             if f.name not in fields or pa.types.is_null(fields[f.name]):
                 fields[f.name] = f.type
             elif not pa.types.is_null(f.type) and f.type != fields[f.name]:

@@ -29,8 +29,8 @@ from importlib import resources
 from typing import Any
 
 from mtqa.detect.textutil import WORD
-from mtqa.score.cache import ScoreCache
-from mtqa.score.lm import LoadedModel, cache_root, load_model
+from mtqa.scoring.cache import ScoreCache
+from mtqa.scoring.lm import LoadedModel, cache_root, load_model
 
 LN2 = math.log(2)
 MAX_TOKENS = 256
@@ -260,7 +260,7 @@ class FluencyScorer:
         self.lm = lm
         self.policy = BatchPolicy.for_device(lm.device, batch_size, batch_tokens)
         self.calibration = calibration(lm.info["name"])
-        key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "quantize", "dtype")}, sort_keys=True)
+        key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "dtype")}, sort_keys=True)
         self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}|v{SCORE_FORMAT}") if use_cache else None
 
     def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
@@ -287,5 +287,5 @@ class FluencyScorer:
 
 def load_scorer(settings: Any) -> FluencyScorer:
     """The scorer for ``settings.model`` on ``settings.device``."""
-    lm = load_model(settings.model, settings.device, settings.quantize, settings.dtype)
+    lm = load_model(settings.model, settings.device, settings.dtype)
     return FluencyScorer(lm, settings.batch_size, batch_tokens=settings.batch_tokens)

@@ -121,7 +121,7 @@ def resolve_dtype(dtype: str, device: str) -> str:
     return "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
 
 
-def load_model(name: str, device: str = "auto", quantize: str | None = None, dtype: str = "auto") -> LoadedModel:
+def load_model(name: str, device: str = "auto", dtype: str = "auto") -> LoadedModel:
     """Load ``name`` (see module doc) for scoring; raises :class:`ModelError` with one line on failure."""
     import torch
 
@@ -148,12 +148,6 @@ def load_model(name: str, device: str = "auto", quantize: str | None = None, dty
     if "sha256" not in info:
         info["revision"] = getattr(model.config, "_commit_hash", None) or "local"
     model.eval()
-    if quantize == "int8":
-        if device != "cpu" or dtype != "float32":
-            raise ModelError("--quantize int8 runs on the CPU in float32 only")
-        # the decoder's linear layers only: the LM head (and the norms) stay float32,
-        # which keeps the sentence ranking of float32 (bench/RESULTS.md)
-        torch.ao.quantization.quantize_dynamic(model.get_decoder(), {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     model.to(device)
     if dtype != "float32":
         model.to(getattr(torch, dtype))
@@ -161,7 +155,7 @@ def load_model(name: str, device: str = "auto", quantize: str | None = None, dty
     start_id = tokenizer.convert_tokens_to_ids(start_token)
     if start_id is None or tokenizer.convert_ids_to_tokens(start_id) != start_token:
         raise ModelError(f"model {name!r}: no document-start token {start_token!r} in its vocabulary")
-    info.update({"doc_start": start_token, "device": device, "dtype": dtype, "quantize": quantize or "none",
+    info.update({"doc_start": start_token, "device": device, "dtype": dtype,
                  "transformers": _version("transformers"), "torch": _version("torch"),
                  "load_seconds": round(time.perf_counter() - started, 2), "from_cache": from_cache})
     return LoadedModel(model, tokenizer, int(start_id), device, info)
