@@ -115,3 +115,12 @@ def test_resume_accepts_a_changed_policy(tmp_path: Path, monkeypatch: pytest.Mon
     assert main(args) == 130
     monkeypatch.setattr(engine, "score_chunk", real)
     assert main([*args, "--resume", "--fail-on", "never"]) == 0
+
+
+def test_readme_python_example_runs() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Python API", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    assert scope["result"].gate().exit_code == 1
