@@ -115,6 +115,8 @@ def article_row(r: ArticleResult) -> dict[str, Any]:
         row.update(_article_fluency(r.doc))
     if a.source_lang:
         row["source_lang"] = a.source_lang
+    if a.source:
+        row["source"] = a.source
     if r.reference:
         row.update(r.reference)
     for key, value in a.extra.items():

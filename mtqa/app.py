@@ -24,7 +24,8 @@ from mtqa.detect import select_rules
 from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
-from mtqa.ingest import IngestOptions, Inventory, discover, prepare, read_articles
+from mtqa.ingest import IngestOptions, Inventory, discover, prepare, read_articles, with_parallel
+from mtqa.ingest.readers import read_parallel
 from mtqa.ingest.readers import Limits
 from mtqa.pipeline import CHUNK
 from mtqa.report import html
@@ -57,6 +58,9 @@ class RunOptions:
     on_error: Callable[[dict[str, Any]], None] | None = None
     #: articles to score instead of reading ``paths`` (the Python API)
     articles: Iterable[Article] | None = None
+    #: line-aligned reference and source files (``-r``, ``-s``): line N belongs to segment N
+    references_file: str | None = None
+    sources_file: str | None = None
 
 
 @dataclass
@@ -139,6 +143,9 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
                   opts: RunOptions, done: set[int]) -> None:
     """Score every chunk not already in the store, writing each as it finishes."""
     source = read_articles(inventory, ingest) if opts.articles is None else prepare(opts.articles, ingest.limits)
+    if opts.references_file or opts.sources_file:
+        source = with_parallel(source, _lines(opts.references_file, ingest), _lines(opts.sources_file, ingest),
+                               (f"-r {opts.references_file}", f"-s {opts.sources_file}"))
     work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
     bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
     try:
@@ -154,6 +161,15 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
         engine.close()
         if bar is not None:
             bar.close()
+
+
+def _lines(path: str | None, ingest: IngestOptions) -> list[str] | None:
+    if path is None:
+        return None
+    try:
+        return read_parallel(Path(path), ingest.limits)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
 
 
 def _table_schemas(store: PartStore) -> dict[str, pa.Schema]:
@@ -180,7 +196,15 @@ def _manifest(settings: Settings, rules: list[Any], inventory: Inventory, opts: 
         "mtqa": __version__, "data": signature.data_hash(), "settings": _jsonable(config),
         "rules": [r.code for r in rules], "inputs": files, "input_format": opts.input_format,
         "chunk_articles": opts.chunk_size, "baseline": baseline, "write_baseline": bool(opts.write_baseline),
+        "parallel": [_file_stamp(p) for p in (opts.references_file, opts.sources_file)],
     }
+
+
+def _file_stamp(path: str | None) -> list[Any] | None:
+    if path is None:
+        return None
+    stat = Path(path).stat() if Path(path).is_file() else None
+    return [path, stat.st_size if stat else None, stat.st_mtime_ns if stat else None]
 
 
 def _jsonable(value: Any) -> Any:

@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--min-quality", type=float, metavar="Q", help="articles with quality below Q fail (0-100)")
     sc.add_argument("--text-column", help="column/field holding the text (default: text)")
     sc.add_argument("--id-column", help="column/field holding the id (default: id)")
-    sc.add_argument("--input-format", choices=["txt", "md", "jsonl", "csv", "tsv", "parquet"], help="force the input format (e.g. for stdin)")
+    sc.add_argument("--input-format", choices=["txt", "md", "jsonl", "csv", "tsv", "parquet", "lines"],
+                    help="force the input format (e.g. for stdin); lines: one segment a line, as sacrebleu and COMET read them")
+    sc.add_argument("-r", "--reference", metavar="REF.txt", help="references, one a line, line-aligned with the input segments (BLEU, chrF, TER)")
+    sc.add_argument("-s", "--source", metavar="SRC.txt", help="sources, one a line, line-aligned with the input segments")
     sc.add_argument("--max-article-chars", type=int, metavar="N",
                     help="longer articles are error rows, not scored (default: 1,000,000)")
     sc.add_argument("--max-file-bytes", type=int, metavar="N",
@@ -74,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="model precision (default: auto = bfloat16 on CUDA, float32 on a CPU)")
     sc.add_argument("--baseline", metavar="FILE", help="accepted findings (from --write-baseline): only new findings count")
     sc.add_argument("--write-baseline", metavar="FILE", help="write every finding of this run as the accepted baseline")
+    sc.add_argument("--show-all", action="store_true", help="list every finding (the text format lists the first 50)")
+    sc.add_argument("--statistics", action="store_true", help="counts per rule instead of the list of findings (text format)")
     sc.add_argument("-q", "--quiet", action="store_true", help="print nothing on stdout; the exit code tells")
     sc.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR environment variable)")
     sc.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -138,15 +143,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     options = RunOptions(
         input_format=args.input_format, write=not args.no_write, output_format=args.output_format,
         progress=not (args.quiet or args.no_progress) and sys.stderr.isatty(), resume=args.resume,
+        references_file=args.reference, sources_file=args.source,
         chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, jobs=args.jobs,
         baseline=args.baseline,
         write_baseline=args.write_baseline, keep_tables=() if args.quiet else formats.TABLES_NEEDED.get(args.format, ()),
         on_error=on_error)
     run = score(args.paths, settings, options)
     if not args.quiet:
-        text = formats.render(args.format, run, colour=use_colour(sys.stdout, args.no_color))
+        text = formats.render(args.format, run, colour=use_colour(sys.stdout, args.no_color),
+                              show=None if args.show_all else 50, statistics=args.statistics)
         if text:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if args.format != "text":  # machine output on stdout; the verdict for the person reading the log
+            gate = run.summary["gate"]
+            print_error(("gate PASSED" if gate["exit_code"] == 0 else "gate FAILED")
+                        + (f": {'; '.join(gate['reasons'])}" if gate["reasons"] else ""))
     return int(run.summary["gate"]["exit_code"])
 
 

@@ -36,6 +36,8 @@ class Article:
     title: str | None = None
     source_lang: str | None = None
     reference: str | None = None
+    #: the source-language text this article translates, when the input has it
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
 

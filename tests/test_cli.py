@@ -213,3 +213,54 @@ def test_corpus_reference_scores_from_summed_statistics_equal_sacrebleu() -> Non
     assert corpus is not None and corpus["segments"] == 3
     assert corpus["bleu"] == round(BLEU().corpus_score(hyps, refs).score, 2)
     assert corpus["chrf"] == round(CHRF().corpus_score(hyps, refs).score, 2)
+
+
+def test_text_output_lists_findings_like_ruff_and_names_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(tmp_path, str(SEED)) == 1
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith(f"{SEED}:") and " [major] " in out and " (-> " in out
+    path, line, col, rest = first.split(":", 3)
+    assert line.isdigit() and col.isdigit() and rest.split()[0].startswith("MT")
+    assert f"outputs:  {tmp_path / 'out'}/" in out
+    assert score(tmp_path, str(SEED), "--statistics") == 1
+    stats = capsys.readouterr().out.splitlines()[0].split()
+    assert stats[0].isdigit() and stats[1].startswith("MT") and stats[-1].startswith("[")
+
+
+def test_text_output_caps_the_list_and_show_all_lifts_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "many.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": "The the minister said so."}) + "\n" for i in range(60)))
+    score(tmp_path, str(corpus))
+    out = capsys.readouterr().out
+    assert "... and 10 more findings" in out
+    score(tmp_path, str(corpus), "--show-all")
+    assert "more findings" not in capsys.readouterr().out
+
+
+def test_lines_input_with_line_aligned_references_and_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hyp, ref, src = tmp_path / "hyp.txt", tmp_path / "ref.txt", tmp_path / "src.txt"
+    hyp.write_text("The cat sat on the mat.\nThe the dog barked loudly.\n")
+    ref.write_text("The cat sat on the mat.\nThe dog barked loudly.\n")
+    src.write_text("Le chat.\n")
+    assert score(tmp_path, str(hyp), "--input-format", "lines", "-r", str(ref)) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["articles"]["total"] == 2 and summary["reference"]["segments"] == 2
+    assert summary["reference"]["bleu"] > 50
+    capsys.readouterr()
+    assert score(tmp_path, str(hyp), "--input-format", "lines", "-s", str(src)) == 2
+    assert "1 line(s)" in capsys.readouterr().err
+
+
+def test_machine_formats_end_with_the_gate_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    score(tmp_path, str(SEED), "-f", "sarif")
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("mtqa: gate FAILED")
+
+
+def test_source_lang_narrows_the_lexicons() -> None:
+    import mtqa
+
+    text = "The actual situation is serious."
+    assert mtqa.check(text, source_lang="zh") == []
+    [de] = mtqa.check(text, source_lang="de")
+    assert "(de)" in de.message and "(es)" not in de.message and "MQM" not in de.message

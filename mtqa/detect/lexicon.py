@@ -10,7 +10,7 @@ Each row describes one wrong rendering MT produces from a source-language word:
 | suggestion  | the likely right English                                                |
 | source_word | the source-language word or phrase behind the error                     |
 | severity    | ``major`` or ``minor``                                                  |
-| scope       | ``any`` (always) or ``lang`` (only when the article's source_lang is this file's) |
+| scope       | ``any`` (also when the source language is unknown) or ``lang`` (only when the article's source_lang is this file's); with a known source_lang only that language's rows apply |
 | requires    | regex the sentence must match (context that makes the reading wrong)    |
 | unless      | regex that clears the sentence (context where the word is right)        |
 | note        | why                                                                     |
@@ -48,7 +48,11 @@ class Entry:
     note: str
 
     def applies_to(self, source_lang: str | None) -> bool:
-        return self.scoped_langs is None or (source_lang or "") in self.scoped_langs
+        """With a known source language, only entries of that language apply (a Chinese source has
+        no French false friends); without one, every ``any``-scoped entry does."""
+        if source_lang:
+            return any(lang == source_lang for lang, _ in self.sources)
+        return self.scoped_langs is None
 
     def source_text(self, source_lang: str | None) -> str:
         own = [f"{w} ({lang})" for lang, w in self.sources if lang == source_lang]

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqa.errors import UsageError
-from mtqa.ingest.readers import Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_parquet, read_text, too_long
+from mtqa.ingest.readers import (Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_lines, read_parallel,
+                                 read_parquet, read_text, too_long)
 from mtqa.types import Article
 
 FORMATS = ("txt", "md", "jsonl", "ndjson", "csv", "tsv", "parquet")
+#: formats chosen only with --input-format (no extension of their own)
+FORCED_FORMATS = ("lines",)
 
 
 @dataclass
@@ -137,6 +140,29 @@ def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
     return prepare((a for item in inv.files for a in _guarded(item, options)), options.limits)
 
 
+def with_parallel(articles: Iterable[Article], references: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+                  names: tuple[str, str] = ("-r", "-s")) -> Iterator[Article]:
+    """Give the Nth article the Nth reference and/or source line (``-r REF.txt``, ``-s SRC.txt``).
+
+    The counts must agree: otherwise a usage error naming both counts (raised as soon as
+    one side runs out, so a run over stdin is stopped too).
+    """
+    n = 0
+    for article in articles:
+        for lines, attr, flag in ((references, "reference", names[0]), (sources, "source", names[1])):
+            if lines is None:
+                continue
+            if n >= len(lines):
+                raise UsageError(f"{flag}: {len(lines)} line(s), but the input has more segments than that")
+            if lines[n].strip():
+                setattr(article, attr, lines[n])
+        n += 1
+        yield article
+    for lines, flag in ((references, names[0]), (sources, names[1])):
+        if lines is not None and len(lines) != n:
+            raise UsageError(f"{flag}: {len(lines)} line(s), but the input has {n} segment(s); they must be line-aligned")
+
+
 def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
     """Articles as every output can hold them: ids unique (``#n`` added), text that Unicode
     can encode, and an error row for an article over ``limits.article_chars``."""
@@ -180,6 +206,8 @@ def _read_file(item: InputFile, options: IngestOptions) -> Iterator[Article]:
             head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
             fmt = "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "txt"
     tc, ic, limits = options.text_column, options.id_column, options.limits
+    if fmt == "lines":
+        return read_lines(item.path, item.article_id, stream, limits)
     if fmt in ("txt", "md"):
         return read_text(item.path, item.article_id, stream, limits)
     if fmt in ("jsonl", "ndjson"):

@@ -94,6 +94,33 @@ def too_long(chars: int, limits: Limits) -> str:
     return f"article longer than max-article-chars={limits.article_chars:,} ({chars:,} characters or more); not scored"
 
 
+def read_lines(path: Path, article_id: str, stream: IO[bytes] | None = None, limits: Limits = Limits()) -> Iterator[Article]:
+    """``--input-format lines``: every line is one article (a segment, as sacrebleu and COMET
+    read them), with id ``PATH:N``; an empty line is an error row (an empty translation)."""
+    try:
+        fh = open_input(path, limits, stream)
+    except OSError as exc:
+        yield Article(id=article_id, text="", path=str(path), error=cannot_read(exc))
+        return
+    with fh:
+        lineno = 0
+        try:
+            for lineno, line in _text_lines(fh, limits):
+                if isinstance(line, Exception):
+                    yield Article(id=f"{article_id}:{lineno}", text="", path=str(path), line=lineno, error=str(line))
+                else:
+                    yield _checked(Article(id=f"{article_id}:{lineno}", text=line, path=str(path), line=lineno))
+        except READ_ERRORS as exc:
+            yield Article(id=f"{article_id}:{lineno + 1}", text="", path=str(path), line=lineno + 1,
+                          error=f"{cannot_read(exc)} (the rest of the file is not read)")
+
+
+def read_parallel(path: Path, limits: Limits = Limits()) -> list[str]:
+    """The lines of a line-aligned source or reference file (``-s``/``-r``)."""
+    with open_input(path, limits) as fh:
+        return [line if isinstance(line, str) else "" for _, line in _text_lines(fh, limits)]
+
+
 def read_text(path: Path, article_id: str, stream: IO[bytes] | None = None, limits: Limits = Limits()) -> Iterator[Article]:
     """``.txt``/``.md``: the whole file is one article; see :func:`split_title`."""
     budget = limits.article_chars * 4 + 4  # UTF-8 takes at most 4 bytes a character
@@ -303,8 +330,8 @@ def _from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str
     meta = {k: _str_or_none(record.get(k)) for k in KNOWN_FIELDS if k != "id"}
     article = Article(
         id=art_id, text="", path=str(path), line=line, title=meta["title"],
-        source_lang=(meta["source_lang"] or "").lower() or None, reference=meta["reference"],
-        extra={**{k: meta[k] for k in ("url", "source", "lang") if meta[k] is not None}, **extra},
+        source_lang=(meta["source_lang"] or "").lower() or None, reference=meta["reference"], source=meta["source"],
+        extra={**{k: meta[k] for k in ("url", "lang") if meta[k] is not None}, **extra},
     )
     if text is None:
         article.error = f"no {text_col!r} field"

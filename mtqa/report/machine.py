@@ -24,8 +24,9 @@ _LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
 _TEXT_FORMATS = (".txt", ".md", ".txt.gz", ".md.gz")
 
 
-def _joined(run: RunResult) -> list[dict[str, Any]]:
-    """Finding rows with their article's path and line."""
+def joined_findings(run: RunResult) -> list[dict[str, Any]]:
+    """Finding rows with their article's path and line, and the finding's line and column in
+    that file (for a ``.txt``/``.md`` article) or the record's line (for a JSONL/CSV/... row)."""
     articles = run.tables["articles"].set_index("article_id")[["path", "line"]].to_dict("index")
     rows = []
     for f in run.tables["findings"].to_dict("records"):
@@ -44,7 +45,7 @@ def sarif(run: RunResult, colour: bool = False) -> str:
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
-    for f in _joined(run):
+    for f in joined_findings(run):
         region: dict[str, Any] = {"startLine": f["file_line"]}
         if f["file_column"] is not None:
             region.update(startColumn=f["file_column"], endLine=f["file_end_line"], endColumn=f["file_end_column"])
@@ -125,7 +126,7 @@ def _escape_property(value: str) -> str:
 def github(run: RunResult, colour: bool = False) -> str:
     """GitHub Actions workflow commands: ``::error file=...,line=...::message``."""
     out = []
-    for f in _joined(run):
+    for f in joined_findings(run):
         level = _LEVEL[f["severity"]]
         props = {"file": safe(f["file"]), "line": str(f["file_line"])}
         if f["file_column"] is not None:

@@ -51,7 +51,9 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
     if ref:
         lines.append(f"  reference ({ref['segments']} segment(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
     for w in worst or []:
-        lines.append(f"  worst:    [{safe(w['article_id'])}] {safe(w['text'][:90])}")
+        text = w["text"] if len(w["text"]) <= 90 else w["text"][:89] + "…"
+        codes = f" ({w['codes']})" if isinstance(w.get("codes"), str) and w["codes"] else ""
+        lines.append(f"  worst:    [{safe(w['article_id'])}]{safe(codes)} {safe(text)}")
     for e in summary["errors"][:5]:
         loc = f"{e['path']}:{e['line']}" if e.get("line") else e["path"]
         lines.append(paint(f"  error:    {safe(loc)}: {safe(e['reason'])}", "error", colour))
@@ -61,6 +63,39 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
     lines.append(f"  gate:     {verdict}" + (f": {'; '.join(gate['reasons'])}" if gate["reasons"] else ""))
     lines.append(f"  signature: {summary['signature']['string']}")
     return "\n".join(lines)
+
+
+def render_findings(rows: list[dict[str, Any]], colour: bool, show: int | None) -> list[str]:
+    """``path:line:col: CODE [severity] message (-> suggestion)``, grouped by article in input
+    order; for an article read from a record (JSONL/CSV/...) the line is the record's and the
+    article id is named. At most ``show`` lines (None: all), then how many were left out."""
+    lines: list[str] = []
+    last = None
+    for f in rows[:show] if show is not None else rows:
+        if f["article_id"] != last and f["file_column"] is None:
+            lines.append(f"{safe(f['file'])}:{f['file_line']}: [{safe(f['article_id'])}]")
+        last = f["article_id"]
+        col = f["file_column"] if f["file_column"] is not None else int(f["column"])
+        line = f["file_line"] if f["file_column"] is not None else int(f["line"])
+        where = f"{f['file']}:{f['file_line']}:{col}" if f["file_column"] is not None else f"  {line}:{col}"
+        suggestion = f" (-> {safe(f['suggestion'])})" if isinstance(f.get("suggestion"), str) and f["suggestion"] else ""
+        severity = paint(f"[{f['severity']}]", f["severity"], colour)
+        lines.append(f"{safe(where)}: {f['code']} {severity} {safe(f['message'])}{suggestion}")
+    if show is not None and len(rows) > show:
+        lines.append(f"... and {len(rows) - show} more findings (--show-all lists them; findings.csv has all)")
+    return lines
+
+
+def render_statistics(findings: Any) -> list[str]:
+    """Counts per rule and severity (most first) with the rule's name, like ruff's --statistics."""
+    from mtqa.detect import all_rules
+
+    if findings is None or len(findings) == 0:
+        return []
+    names = {r.code: r.name for r in all_rules()}
+    counts = findings.groupby(["code", "severity"]).size().reset_index(name="n")
+    counts = counts.sort_values(["n", "code"], ascending=[False, True])
+    return [f"{int(r.n):>7}  {r.code:<6} {names.get(r.code, ''):<28} [{r.severity}]" for r in counts.itertuples()]
 
 
 def print_error(message: str, stream: TextIO | None = None) -> None:
