@@ -39,11 +39,11 @@ if TYPE_CHECKING:
 
 ARTICLE_COLUMNS = [
     "article_id", "path", "line", "title", "status", "reason", "words", "sentences",
-    "findings", "critical", "major", "minor", "penalty_per_100_words", "quality", "est_mqm", "rules",
+    "findings", "critical", "major", "minor", "penalty_per_100_words", "quality", "est_mqm_per_100_words", "est_mqm", "rules",
 ]
 SENTENCE_COLUMNS = [
     "article_id", "sentence", "paragraph", "start", "end", "text", "findings", "codes",
-    "worst_severity", "penalty", "est_mqm", "rank_in_article",
+    "worst_severity", "penalty", "est_mqm_per_100_words", "est_mqm", "rank_in_article",
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
@@ -54,8 +54,8 @@ _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 #: the declared types of every table's fixed columns: the outputs have them whatever the data
 #: (optional columns, such as fluency, reference scores and input fields, are typed by their values)
 CORE_SCHEMAS = {
-    "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _S]))),
-    "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _I]))),
+    "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _F, _S]))),
+    "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _F, _I]))),
     "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _F]))),
 }
 #: the article text rides along in the parts (for the report's detail), never in the outputs
@@ -108,7 +108,7 @@ def article_row(r: ArticleResult) -> dict[str, Any]:
         "status": r.status, "reason": r.reason, "words": r.words,
         "sentences": len(r.doc.sentences) if r.doc else 0, "findings": len(r.findings),
         "critical": sev.get("critical", 0), "major": sev.get("major", 0), "minor": sev.get("minor", 0),
-        "penalty_per_100_words": r.penalty, "quality": r.quality, "est_mqm": r.est_mqm,
+        "penalty_per_100_words": r.penalty, "quality": r.quality, "est_mqm_per_100_words": r.est_mqm_100w, "est_mqm": r.est_mqm,
         "rules": ";".join(f"{c}:{n}" for c, n in sorted(rules.items())), TEXT: a.text,
     }
     if r.doc is not None and r.doc.fluency:
@@ -133,14 +133,15 @@ def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
         per_sentence.setdefault(f.sentence, []).append(f)
     fluency = r.doc.fluency or [None] * len(r.doc.sentences)
     rows = []
-    for s, fl, est in zip(r.doc.sentences, fluency, r.sentence_est):
+    for s, fl, est, est100 in zip(r.doc.sentences, fluency, r.sentence_est, r.sentence_est_100w):
         found = per_sentence.get(s.index, [])
         worst = q.worst_severity(found)
         row = {
             "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
             "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
             "codes": ";".join(sorted({f.code for f in found})),
-            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found), "est_mqm": est,
+            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found), "est_mqm_per_100_words": est100,
+            "est_mqm": est,
         }
         if fl is not None:
             ww = fl.worst_word

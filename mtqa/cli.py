@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="sample this many segments (all systems of each)")
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ev.add_argument("--no-fluency", action="store_true", help="rules only")
+    ev.add_argument("--with-source", action="store_true", help="give mtqa the source too (mqm, demetr): the source rules run")
     ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
     gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -237,7 +238,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = load_settings(None)
     settings.fluency = not args.no_fluency
     if args.kind == "mqm":
-        result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings)
+        result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings, args.with_source)
         result.pop("frame")
         text = evaluate.render_mqm(result)
     elif args.kind == "mlqepe":
@@ -251,7 +252,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         folder = Path(args.path)
         result = evaluate.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
-                                          settings, args.limit, args.seed)
+                                          settings, args.limit, args.seed, args.with_source)
         text = evaluate.render_demetr(result)
     print(json.dumps(result, indent=2) if args.format == "json" else text)
     return 0

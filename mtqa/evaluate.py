@@ -38,6 +38,10 @@ from mtqa.types import Article
 
 HUMAN_PREFIXES = ("Human-", "ref-", "ref")
 SCORES = ("est_mqm", "quality", "fluency", "slor", "lm_mean_logprob", "neg_length")
+#: DEMETR perturbations that are degenerate output (issue 11): a loop, code-mixing, an empty
+#: or an unrelated translation; the last is fluent English, found only with the source
+DEGENERATE_PERTURBATIONS = ("minor_id1_repeat2", "minor_id2_repeat4", "critical_id4_codemix", "base_id33_empty",
+                            "base_id33_shuffle_trans")
 
 
 @dataclass
@@ -48,6 +52,7 @@ class MqmRow:
     mqm: float
     mqm_fluency: float
     spans: list[tuple[int, int, str]]  # (start, end, MQM category) of each annotated target error
+    source: str | None = None
 
 
 def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
@@ -66,7 +71,8 @@ def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
     for r in df.itertuples():
         try:
             spans = [(int(e[4]), int(e[5]), e[2]) for e in json.loads(r.errors) if e[3] == "target" and 0 <= e[4] < e[5]]
-            rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans))
+            rows.append(MqmRow(r.system, int(r.seg_id), r.target, float(r.mqm_score), float(r.mqm_fluency_score), spans,
+                               getattr(r, "source", None) or None))
         except (ValueError, TypeError, IndexError, KeyError) as exc:  # a bad JSON error list is a ValueError too
             raise UsageError(f"{path}:{_line(r.Index)}: malformed MQM row: {exc}") from None
     return rows
@@ -99,7 +105,12 @@ def make_pipeline(settings: Settings) -> Pipeline:
     return Pipeline(settings, fluency)
 
 
-def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
+DEMETR_LANGS = {"chinese_simple": "zh", "czech": "cs", "french": "fr", "german": "de", "hindi": "hi", "italian": "it",
+                "japanese": "ja", "polish": "pl", "russian": "ru", "spanish": "es"}
+
+
+def score_texts(texts: Sequence[str], settings: Settings, sources: Sequence[str | None] | None = None,
+                source_langs: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
     """Run the ``mtqa score`` pipeline on each text as one article.
 
     Per text: ``est_mqm``, ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``,
@@ -110,7 +121,10 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
     out = []
     for i in range(0, len(texts), 256):
         chunk = texts[i:i + 256]
-        for res in pipeline.run_chunk([Article(id=str(i + k), text=t or " ", path="eval") for k, t in enumerate(chunk)]):
+        articles = [Article(id=str(i + k), text=t or " ", path="eval",
+                            source=sources[i + k] if sources is not None else None,
+                            source_lang=source_langs[i + k] if source_langs is not None else None) for k, t in enumerate(chunk)]
+        for res in pipeline.run_chunk(articles):
             scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
             calibrated = [f.fluency for f in scored if f.fluency is not None]
             tokens = sum(f.tokens for f in scored)
@@ -126,11 +140,15 @@ def score_texts(texts: Sequence[str], settings: Settings) -> list[dict[str, Any]
     return out
 
 
-def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings) -> dict[str, Any]:
+def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False) -> dict[str, Any]:
+    """Correlations, span precision and recall, flag rates and goals against expert MQM; with
+    ``with_source`` the source rules run too (the MQM files have the Chinese source)."""
     records = []
     span_stats: dict[str, dict[str, int]] = {}
     category_stats: dict[str, dict[str, int]] = {}
-    for row, scores in zip(rows, score_texts([r.target for r in rows], settings)):
+    sources = [r.source for r in rows] if with_source else None
+    langs = ["zh"] * len(rows) if with_source else None
+    for row, scores in zip(rows, score_texts([r.target for r in rows], settings, sources, langs)):
         findings = scores.pop("findings")
         features = scores.pop("features")
         major = [f for f in findings if f.severity.value != "minor"]
@@ -281,10 +299,13 @@ def render_mlqepe(result: dict[str, Any]) -> str:
 def render_demetr(result: dict[str, Any]) -> str:
     """The terminal table of ``evaluate_demetr``."""
     lines = [f"DEMETR: {result['ids']} sentences, unperturbed MT flagged {_f(result['unperturbed_flag_rate'])}",
-             f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'worse est':>9} {'worse q':>8} {'worse slor':>10}"]
+             f"degenerate output flagged major or critical: {_f(result['degenerate_recall_major'])} "
+             f"(unperturbed MT and references: {_f(result['unperturbed_major_flag_rate'])}; references alone "
+             f"{_f(result['reference_major_flag_rate'])})",
+             f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'major+':>7} {'worse est':>9} {'worse q':>8} {'worse slor':>10}"]
     for name, r in result["per_perturbation"].items():
-        lines.append(f"{name:<34} {int(r['n']):>5} {_f(r['flagged']):>8} {_f(r['worse_est']):>9} {_f(r['worse_quality']):>8} "
-                     f"{_f(r['worse_slor']):>10}")
+        lines.append(f"{name:<34} {int(r['n']):>5} {_f(r['flagged']):>8} {_f(r['flagged_major']):>7} {_f(r['worse_est']):>9} "
+                     f"{_f(r['worse_quality']):>8} {_f(r['worse_slor']):>10}")
     return "\n".join(lines)
 
 
@@ -296,7 +317,8 @@ def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
+def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int,
+                    with_source: bool = False) -> dict[str, Any]:
     """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT (by est_mqm, findings, SLOR)
     and share flagged."""
     try:
@@ -311,19 +333,33 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
         ids = sorted(random.Random(seed).sample(ids, limit))
     base = base[base.id.isin(set(ids))]
     pert = pert[pert.id.isin(set(ids)) & (pert.pert_check.astype(str) == "True")]
-    scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist(), settings)
+    references = base.eng_sent.tolist() if "eng_sent" in base else []
+    sources = langs = None
+    if with_source:
+        src = dict(zip(base.id, base.src_sent))
+        lang = dict(zip(base.id, base.lang_tag.map(DEMETR_LANGS)))
+        ids_in_order = base.id.tolist() + pert.id.tolist() + (base.id.tolist() if references else [])
+        sources, langs = [src[i] for i in ids_in_order], [lang[i] for i in ids_in_order]
+    scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist() + references, settings, sources, langs)
     by_id = dict(zip(base.id, scores[:len(base)]))
     rows = []
-    for r, s in zip(pert.itertuples(), scores[len(base):]):
+    for r, s in zip(pert.itertuples(), scores[len(base):len(base) + len(pert)]):
         ref = by_id[r.id]
-        rows.append({"pert": r.pert_name, "severity": r.severity, "flagged": s["flagged"],
+        rows.append({"pert": r.pert_name, "severity": r.severity, "flagged": s["flagged"], "flagged_major": s["flagged_major"],
                      "worse_est": s["est_mqm"] < ref["est_mqm"], "worse_quality": s["quality"] < ref["quality"],
                      "worse_slor": (s["slor"] < ref["slor"]) if s["slor"] is not None and ref["slor"] is not None else None})
     frame = pd.DataFrame(rows)
     per = frame.groupby("pert").agg(severity=("severity", "first"), n=("flagged", "size"), flagged=("flagged", "mean"),
+                                     flagged_major=("flagged_major", "mean"),
                                      worse_est=("worse_est", "mean"), worse_quality=("worse_quality", "mean"),
                                      worse_slor=("worse_slor", "mean"))
+    degenerate = frame[frame.pert.isin(DEGENERATE_PERTURBATIONS)]
+    unperturbed = scores[:len(base)] + scores[len(base) + len(pert):]
     return {"ids": len(ids), "unperturbed_flag_rate": _r(np.mean([s["flagged"] for s in scores[:len(base)]])),
+            "degenerate_recall_major": _r(degenerate.flagged_major.mean()) if len(degenerate) else None,
+            "degenerate_recall_major_per_kind": {k: _r(v) for k, v in degenerate.groupby("pert").flagged_major.mean().items()},
+            "unperturbed_major_flag_rate": _r(np.mean([s["flagged_major"] for s in unperturbed])),
+            "reference_major_flag_rate": _r(np.mean([s["flagged_major"] for s in scores[len(base) + len(pert):]])) if references else None,
             "per_perturbation": {k: {c: (_r(v) if c != "severity" else v) for c, v in row.items()} for k, row in per.iterrows()}}
 
 

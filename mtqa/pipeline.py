@@ -45,13 +45,16 @@ class ArticleResult:
     #: estimated MQM of each sentence, and of the article (their sum); see mtqa.scoring.estimate
     sentence_est: list[float] = field(default_factory=list)
     est_mqm: float | None = None
+    #: the length-fair estimate: expected MQM per 100 words, of each sentence and of the article
+    sentence_est_100w: list[float | None] = field(default_factory=list)
+    est_mqm_100w: float | None = None
 
 
 def _failed(r: ArticleResult, exc: Exception) -> None:
     """Mark an article that mtqa failed on (a bug or an input it cannot handle) as an error row."""
     r.doc, r.findings, r.keys, r.status = None, [], [], "error"
-    r.quality = r.penalty = r.est_mqm = None
-    r.sentence_est = []
+    r.quality = r.penalty = r.est_mqm = r.est_mqm_100w = None
+    r.sentence_est, r.sentence_est_100w = [], []
     r.reason = f"mtqa failed on this article: {type(exc).__name__}: {str(exc)[:200]} (please report it)"
 
 
@@ -112,11 +115,16 @@ class Pipeline:
         return result
 
     def _finish(self, r: ArticleResult) -> None:
+        """Scores: the findings' penalty, the estimated MQM (summed and per 100 words) and the
+        headline quality, ``100 + estimated MQM per 100 words`` (0-100, length-fair)."""
         r.penalty = round(q.penalty_per_100_words(r.findings, r.words), 3)
-        r.quality = q.quality(r.findings, r.words)
         r.status, r.reason = "scored", ""  # the policy sets pass/warn/fail at assembly (mtqa.gate)
         assert r.doc is not None
-        r.sentence_est = estimate.estimate(estimate.sentence_features(r.doc, r.findings), self._weights)
+        features = estimate.sentence_features(r.doc, r.findings)
+        r.sentence_est = estimate.estimate(features, self._weights)
+        r.sentence_est_100w = [estimate.per_100_words(f, self._weights) for f in features]
         r.est_mqm = round(sum(r.sentence_est), 3)
+        r.est_mqm_100w = estimate.per_100_words(estimate.summed(features), self._weights)
+        r.quality = q.quality(r.findings, r.words) if r.est_mqm_100w is None else round(max(0.0, 100.0 + r.est_mqm_100w), 2)
         if r.article.reference:
             r.reference, r.reference_stats = self.references.article(r.article.text, r.article.reference)

@@ -42,3 +42,31 @@ def test_shipped_weights_are_fitted_on_train_data_only() -> None:
         assert w["critical"] < w["major"] < 0 and w["minor"] < 0, "findings lower the estimate"
     assert params["rules_only"]["weights"]["words"] < 0, "longer segments carry more errors"
     assert params["with_lm"]["weights"]["surprisal"] < 0, "text the LM finds surprising carries more errors"
+
+
+def test_per_100_words_does_not_grow_with_length() -> None:
+    one = segment(Article(id="a", text="The talks ended well on Monday in Paris.", path="a"))
+    ten = segment(Article(id="b", text=" ".join(["The talks ended well on Monday in Paris."] * 10), path="b"))
+    per_one = estimate.per_100_words(estimate.summed(estimate.sentence_features(one, [])), "rules_only")
+    per_ten = estimate.per_100_words(estimate.summed(estimate.sentence_features(ten, [])), "rules_only")
+    assert per_one is not None and per_one == pytest.approx(per_ten)
+    summed_one = sum(estimate.estimate(estimate.sentence_features(one, []), "rules_only"))
+    summed_ten = sum(estimate.estimate(estimate.sentence_features(ten, []), "rules_only"))
+    assert summed_ten < summed_one * 5, "the summed estimate, unlike the headline, grows with length"
+
+
+def test_per_100_words_weights_are_shipped_for_both_sets() -> None:
+    for model in ("with_lm", "rules_only"):
+        per = estimate.parameters()[model]["per_100_words"]
+        assert "intercept" in per["weights"] and "words" not in per["weights"]
+        assert per["weights"]["critical"] == -25.0
+
+
+def test_degenerate_sentences_get_no_lm_features() -> None:
+    from types import SimpleNamespace
+
+    doc = segment(Article(id="a", text="The talks ended.\n\nThe the the the the the.", path="a"))
+    doc.fluency = [SimpleNamespace(logprob=-20.0, slor=1.0, tokens=5, worst_word=None)] * 2
+    loop = Finding("a", 1, 18, 41, "the the", "MT703", "looping-output", "Fluency/Grammar", Severity.CRITICAL, "loop")
+    rows = estimate.sentence_features(doc, [loop])
+    assert "surprisal" in rows[0] and "surprisal" not in rows[1]

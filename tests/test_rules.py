@@ -36,6 +36,12 @@ CASES = [
     ("MT301", "This prompted him to admit that he had been deceived.", "deceived", "He had been deceived by his business partner."),
     ("MT302", "This prompted Mr. Trump to rarely confess that he was wrong.", "rarely confess", "He rarely admits mistakes."),
     ("MT302", "He has lived in Paris since three years.", "since three years", "He has lived in Paris since 2019."),
+    ("MT710", "The <unk> minister said so.", "<unk>", "Use a <b>bold</b> tag; x < y and y > z."),
+    ("MT710", "The un@@ known man left.", "un@@", "Write to news@example.org today."),
+    ("MT711", ". . .", ". . .", "OK."),
+    ("MT712", "the region of the east and the region of the east and the region of the east and the region of the east and the region.",
+     "the region of the east and the region of the east and the region of the east and the region of the east and the region.",
+     "The president met his counterpart in Paris on Monday and they discussed trade, security and the war in the region at length."),
     ("MT401", "Mr. Putin came. Mr. Lavrov came. Mr Trump left.", "Mr", "Mr. Putin came. Mr. Trump left."),
     ("MT402", "The colour of the flag. The neighbour's flag. The color of the sky.", "color", "The color of the flag. The color of the sky."),
     ("MT403", '“We will go,” he said. “Now,” she said. "Fine," he said.', '"', '“We will go,” he said. “Now,” she said.'),
@@ -63,6 +69,35 @@ CASES = [
 ]
 
 
+# source rules: code, translation that must be flagged, the flagged span, its source, source language, a clean translation
+SOURCE_CASES = [
+    ("MT001", "The price rose by 2.5 percent.", "2.5", "Der Preis stieg um 1,5 Prozent.", "de", "The price rose by 1.5 percent."),
+    ("MT001", "It cost 300 yuan in 2020.", "300", "2020年花了3万元。", "zh", "It cost 30,000 yuan in 2020."),
+    ("MT002", "More at example.", "More at example.", "Mehr unter www.example.de", "de", "More at www.example.de"),
+    ("MT003", "Die Regierung tritt heute nach der Wahl zurück.", "Die Regierung tritt heute nach der Wahl zurück.",
+     "Die Regierung tritt heute nach der Wahl zurück.", "de", "The government resigns today after the election."),
+    ("MT004", "The agency announced the mission.", "The agency announced the mission.", "La NASA a annoncé la mission.",
+     "fr", "NASA announced the mission."),
+    ("MT005", "He comes tomorrow.", ".", "Vient-il demain ?", "fr", "Is he coming tomorrow?"),
+]
+
+
+@pytest.mark.parametrize(("code", "positive", "span", "source", "lang", "negative"), SOURCE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(SOURCE_CASES)])
+def test_source_rule_true_positive_and_clean_negative(code: str, positive: str, span: str, source: str, lang: str, negative: str) -> None:
+    from mtqa.detect import detect, select_rules
+    from mtqa.segment import segment
+    from mtqa.types import Article
+
+    def run(text: str, src: str | None) -> list:  # type: ignore[type-arg]
+        return detect(segment(Article(id="t", text=text, path="t", source=src, source_lang=lang)), select_rules([code]))
+
+    hits = run(positive, source)
+    assert span in [h.text for h in hits], f"{code}: {[h.text for h in hits]}"
+    assert run(negative, source) == [], f"{code} false alarm on {negative!r}"
+    assert run(positive, None) == [], "no source, no source finding"
+
+
 @pytest.mark.parametrize(("code", "positive", "span", "negative"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: str, negative: str) -> None:
     hits = run_rules(positive, code)
@@ -76,7 +111,7 @@ def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: s
 
 def test_every_rule_has_a_case() -> None:
     """Rules that need the language model (MT9xx) are tested in test_model.py."""
-    tested = {c[0] for c in CASES}
+    tested = {c[0] for c in CASES} | {c[0] for c in SOURCE_CASES}
     assert {r.code for r in all_rules() if not r.code.startswith("MT9")} <= tested
 
 

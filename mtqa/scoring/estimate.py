@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 from mtqa.detect.textutil import words
+from mtqa.scoring import quality
 from mtqa.types import Document, Finding
 
 RULE_FEATURES = ("sentence", "words", "critical", "major", "minor")
@@ -41,12 +42,18 @@ def parameters() -> dict[str, Any]:
 
 
 def sentence_features(doc: Document, findings: Sequence[Finding]) -> list[dict[str, float]]:
-    """Features of every sentence of ``doc``; findings outside any sentence count for the first."""
+    """Features of every sentence of ``doc``; findings outside any sentence count for the first.
+
+    A sentence with a degeneration finding (a loop, model tokens: ``degenerate`` in
+    scoring.toml) gets no LM features: the model's low surprisal there is no evidence.
+    """
     rows = []
     fluency = doc.fluency or [None] * len(doc.sentences)
+    blind = quality.degenerate_codes()
+    degenerate = {f.sentence for f in findings if f.code in blind}
     for s, fl in zip(doc.sentences, fluency):
         row = {"sentence": 1.0, "words": float(len(words(s.text))), "critical": 0.0, "major": 0.0, "minor": 0.0}
-        if fl is not None:
+        if fl is not None and s.index not in degenerate:
             ww = fl.worst_word
             row.update(surprisal=-fl.logprob, fluency_mass=fl.slor * fl.tokens,
                        worst_excess=max(0.0, ww.excess) if ww is not None and ww.excess is not None else 0.0)
@@ -61,6 +68,27 @@ def weight_set(model: str | None) -> str:
     """``with_lm`` when the LM features come from the model its weights were fitted with, else ``rules_only``
     (another model's surprisal has another scale, so those weights would not apply)."""
     return "with_lm" if model is not None and model == parameters()["with_lm"].get("model") else "rules_only"
+
+
+def per_100_words(features: dict[str, float], weights_name: str) -> float | None:
+    """The length-fair estimate: expected MQM per 100 words (<= 0; WMT's normalised MQM) of a
+    sentence or article from its summed features; None without words or fitted weights."""
+    model = parameters()[weights_name].get("per_100_words")
+    n_words = features.get("words", 0.0)
+    if model is None or n_words <= 0:
+        return None
+    value = sum(w * (1.0 if name == "intercept" else 100.0 * features.get(name, 0.0) / n_words)
+                for name, w in model["weights"].items())
+    return round(min(0.0, value), 3)
+
+
+def summed(features: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The features of several sentences added up (an article's, a segment's)."""
+    total: dict[str, float] = {}
+    for row in features:
+        for name, value in row.items():
+            total[name] = total.get(name, 0.0) + value
+    return total
 
 
 def estimate(features: Sequence[dict[str, float]], weights_name: str) -> list[float]:

@@ -11,9 +11,18 @@ from mtqa.types import Finding, Severity
 
 
 @cache
+def _table() -> dict:  # type: ignore[type-arg]
+    return tomllib.loads(resources.files("mtqa.data").joinpath("scoring.toml").read_text("utf-8"))
+
+
 def weights() -> dict[Severity, float]:
-    table = tomllib.loads(resources.files("mtqa.data").joinpath("scoring.toml").read_text("utf-8"))
-    return {Severity(k): float(v) for k, v in table["weights"].items()}
+    return {Severity(k): float(v) for k, v in _table()["weights"].items()}
+
+
+@cache
+def degenerate_codes() -> frozenset[str]:
+    """Rule codes whose findings blind the language model to a sentence (see scoring.toml)."""
+    return frozenset(_table()["degenerate"])
 
 
 def penalty(findings: Sequence[Finding]) -> float:

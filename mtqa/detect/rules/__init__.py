@@ -2,6 +2,7 @@
 
 from mtqa.detect.rules import (  # noqa: F401
     consistency,
+    degeneration,
     fluency,
     grammar,
     language,
@@ -9,5 +10,6 @@ from mtqa.detect.rules import (  # noqa: F401
     repetition,
     scraping,
     segmentation,
+    source,
     typography,
 )

@@ -123,8 +123,12 @@ def html_markup(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: markup that survived extraction shows as raw code to readers.
     Example: "Prices rose &amp; fell.<br>"
     """
+    from mtqa.detect.rules.degeneration import MODEL_TOKEN
+
     for pattern, what in ((_HTML_TAG, "tag"), (_HTML_ENTITY, "entity")):
         for m in pattern.finditer(doc.text):
+            if MODEL_TOKEN.fullmatch(m.group()):
+                continue  # <unk>, </s>: MT710's, not markup
             yield Hit(m.start(), m.end(), f"HTML {what} {m.group()!r} in plain text", suggestion="decode or strip the markup")
 
 
