@@ -99,6 +99,8 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
                            limits=Limits(settings.max_article_chars, settings.max_file_bytes))
     inventory = discover(paths, ingest) if opts.articles is None else Inventory()
     rules = select_rules(settings.select, settings.ignore)
+    if not rules:
+        raise UsageError(f"--select {','.join(settings.select)} --ignore {','.join(settings.ignore)} leaves no rule to run")
     store = PartStore(out_dir / PARTS if out_dir else None)
     if opts.resume and any(f.path == Path("-") for f in inventory.files):
         raise UsageError("-: a run reading stdin cannot be resumed")

@@ -29,10 +29,18 @@ EPILOG = """exit codes:
 config: [tool.mtqa] in pyproject.toml or an mtqa.toml (nearest one upwards); flags win."""
 
 
+def _version_text() -> str:
+    """The version and the parts of the signature that do not depend on a run's settings."""
+    from mtqa import signature
+    from mtqa.detect import all_rules
+
+    return f"mtqa {__version__} (rules: {len(all_rules())}, data: {signature.data_hash()}, python {sys.version.split()[0]})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mtqa", description="Machine-translation quality checker for English MT output.",
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sc = sub.add_parser("score", help="score a corpus and gate it", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -105,7 +105,8 @@ def decide(status_counts: dict[str, int], policy: Policy) -> GateResult:
         return GateResult(passed=False, exit_code=int(ExitCode.INPUT), failing_articles=0, allowed_failing=allowed,
                           error_articles=0, reasons=reasons)
     if failing > allowed:
-        reasons.append(f"{failing} failing article(s), at most {allowed:g} allowed (max-failing-articles={policy.max_failing_articles})")
+        share = f", {policy.max_failing_articles} of {scored}" if str(policy.max_failing_articles).strip().endswith("%") else ""
+        reasons.append(f"{failing} failing article(s), at most {int(allowed)} allowed (max-failing-articles={policy.max_failing_articles}{share})")
     if errors:
         reasons.append(f"{errors} article(s) could not be scored (status=error)")
     code = ExitCode.INPUT if errors else ExitCode.GATE_FAILED if failing > allowed else ExitCode.OK

@@ -124,3 +124,18 @@ def test_readme_python_example_runs() -> None:
     scope: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - our own README
     assert scope["result"].gate().exit_code == 1
+
+
+def test_rules_run_without_the_lm_packages_and_fluency_asks_for_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from mtqa import engine
+
+    for name in ("torch", "transformers"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if the lm extra were not installed
+    monkeypatch.setattr(engine, "_SCORER", None)
+    assert mtqa.score([TEXTS[0]], model=None).articles.status.tolist() == ["pass"]
+    assert main(["score", str(SEED), "--no-write", "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "pip install 'mtqa[lm]'" in err

@@ -264,3 +264,17 @@ def test_source_lang_narrows_the_lexicons() -> None:
     assert mtqa.check(text, source_lang="zh") == []
     [de] = mtqa.check(text, source_lang="de")
     assert "(de)" in de.message and "(es)" not in de.message and "MQM" not in de.message
+
+
+def test_small_surface_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(tmp_path, str(SEED), "--ignore", "MT") == 2  # no rule left is a usage error, not a silent PASS
+    assert "leaves no rule" in capsys.readouterr().err
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": "Source link" if i == 0 else "Fine text here."}) + "\n" for i in range(10)))
+    assert score(tmp_path, str(corpus), "--max-failing-articles", "2%", "-f", "json") == 1
+    assert "at most 0 allowed (max-failing-articles=2%, 2% of 10)" in json.loads(capsys.readouterr().out)["gate"]["reasons"][0]
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert "rules:" in capsys.readouterr().out
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "id: mtqa" in hooks and "entry: mtqa score" in hooks

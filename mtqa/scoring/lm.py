@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtqa.errors import ModelError
+from mtqa.errors import ModelError, UsageError
 
 TRUST_REMOTE_CODE = False  # never run code shipped with a model
 
@@ -88,6 +88,18 @@ def packaged_gguf(name: str) -> Path:
     return Path(str(dist.locate_file(files[0])))
 
 
+def packaged_name(digest: str) -> str | None:
+    """The packaged model whose GGUF file has this SHA-256 (its calibration and estimate
+    weights then apply, whatever path loaded it), or None."""
+    for name in PACKAGED:
+        try:
+            if file_sha256(packaged_gguf(name)) == digest:
+                return name
+        except (ModelError, OSError):
+            continue
+    return None
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, remembered next to the cache by (path, size, mtime) to avoid rehashing."""
     stat = path.stat()
@@ -121,8 +133,18 @@ def resolve_dtype(dtype: str, device: str) -> str:
     return "bfloat16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "float32"
 
 
+def require_lm_packages() -> None:
+    """One usage line when the fluency model's packages (the ``lm`` extra) are not installed."""
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        raise UsageError("the fluency model needs the lm extra: pip install 'mtqa[lm]' (or run with --no-fluency)") from None
+
+
 def load_model(name: str, device: str = "auto", dtype: str = "auto") -> LoadedModel:
     """Load ``name`` (see module doc) for scoring; raises :class:`ModelError` with one line on failure."""
+    require_lm_packages()
     import torch
 
     started = time.perf_counter()
@@ -135,8 +157,10 @@ def load_model(name: str, device: str = "auto", dtype: str = "auto") -> LoadedMo
             if not gguf.is_file():
                 raise ModelError(f"{name}: no such GGUF file")
             digest = file_sha256(gguf)
+            known = packaged_name(digest) or name  # the same file by its path is the same model
+            doc_start = PACKAGED[known].doc_start if known in PACKAGED else doc_start
             folder, from_cache = _gguf_as_safetensors(gguf, digest)
-            info = {"name": name, "file": gguf.name, "sha256": digest, "format": "gguf->safetensors (float32)"}
+            info = {"name": known, "file": gguf.name, "sha256": digest, "format": "gguf->safetensors (float32)"}
         else:
             folder, from_cache = name, False
             info = {"name": name, "format": "safetensors"}
