@@ -54,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="smollm2")
     ap.add_argument("--sentences", type=int, default=1500)
+    ap.add_argument("--out", help="where to write (default: mtqa/data/fluency/MODEL.json)")
     args = ap.parse_args()
     texts = human_sentences(args.sentences)
     scorer = FluencyScorer(load_model(args.model), batch_size=16)
@@ -72,7 +73,7 @@ def main() -> None:
         "word_model": {"intercept": round(float(coef[0]), 4), "unigram": round(float(coef[1]), 4),
                        "first": round(float(coef[2]), 4), "resid_std": round(float(resid.std()), 4)},
     }
-    path = ROOT / "mtqa" / "data" / "fluency" / f"{args.model}.json"
+    path = Path(args.out) if args.out else ROOT / "mtqa" / "data" / "fluency" / f"{args.model}.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps({k: v for k, v in out.items() if k != "slor_quantiles"}, indent=1))
 

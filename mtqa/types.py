@@ -72,6 +72,8 @@ class Document:
     sentences: list[Sentence]
     #: per-sentence language-model scores (``SentenceFluency``), when the fluency model ran
     fluency: list[Any] | None = None
+    #: cosine of the article and its source (multilingual embeddings), when both were there
+    source_similarity: float | None = None
 
     @property
     def text(self) -> str:

@@ -139,3 +139,18 @@ def test_rules_run_without_the_lm_packages_and_fluency_asks_for_them(tmp_path: P
     assert main(["score", str(SEED), "--no-write", "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "pip install 'mtqa[lm]'" in err
+
+
+@pytest.mark.parametrize("kind", ["example", "empty", "errors"])
+def test_summary_json_matches_its_schema(kind: str, tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(mtqa.__file__).parent / "data" / "summary.schema.json").read_text())
+    if kind == "example":
+        summary = json.loads((Path(__file__).resolve().parent.parent / "reports" / "example" / "summary.json").read_text())
+    else:
+        corpus = tmp_path / "c.jsonl"
+        corpus.write_text("" if kind == "empty" else '{"id": "a", "text": "Fine text."}\nbroken\n')
+        main(["score", str(corpus), "--no-fluency", "-q", "--jobs", "1", "--out", str(tmp_path / "o")])
+        summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    jsonschema.validate(summary, schema)

@@ -85,7 +85,6 @@ def test_csv_formula_injection_neutralised(tmp_path: Path) -> None:
 
 def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
     assert score(tmp_path, "--select", "MT6", str(SEED)) == 0  # the seed has no typography problem
-    assert score(tmp_path, "--ignore", "MT", str(SEED)) == 0
     assert score(tmp_path, "--fail-on", "never", str(SEED)) == 0
     assert score(tmp_path, "--fail-on", "critical", str(SEED)) == 0
     assert score(tmp_path, "--max-failing-articles", "100%", str(SEED)) == 0

@@ -16,7 +16,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -97,6 +97,14 @@ def too_long(chars: int, limits: Limits) -> str:
 def read_lines(path: Path, article_id: str, stream: IO[bytes] | None = None, limits: Limits = Limits()) -> Iterator[Article]:
     """``--input-format lines``: every line is one article (a segment, as sacrebleu and COMET
     read them), with id ``PATH:N``; an empty line is an error row (an empty translation)."""
+    return _per_line(path, article_id, stream, limits,
+                     lambda line, n: _checked(Article(id=f"{article_id}:{n}", text=line, path=str(path), line=n)))
+
+
+def _per_line(path: Path, article_id: str, stream: IO[bytes] | None, limits: Limits,
+              make: Callable[[str, int], Article | None]) -> Iterator[Article]:
+    """``make(line, line number)`` for every decoded line (None: skip it); an undecodable or
+    runaway line is an error row, a damaged file ends with one."""
     try:
         fh = open_input(path, limits, stream)
     except OSError as exc:
@@ -108,9 +116,9 @@ def read_lines(path: Path, article_id: str, stream: IO[bytes] | None = None, lim
             for lineno, line in _text_lines(fh, limits):
                 if isinstance(line, Exception):
                     yield Article(id=f"{article_id}:{lineno}", text="", path=str(path), line=lineno, error=str(line))
-                else:
-                    yield _checked(Article(id=f"{article_id}:{lineno}", text=line, path=str(path), line=lineno))
-        except READ_ERRORS as exc:
+                elif (article := make(line, lineno)) is not None:
+                    yield article
+        except READ_ERRORS as exc:  # truncated gzip, corrupt deflate data, a gzip bomb and the like
             yield Article(id=f"{article_id}:{lineno + 1}", text="", path=str(path), line=lineno + 1,
                           error=f"{cannot_read(exc)} (the rest of the file is not read)")
 
@@ -150,22 +158,8 @@ def cannot_read(exc: BaseException) -> str:
 def read_jsonl(path: Path, article_id: str, text_col: str, id_col: str, stream: IO[bytes] | None = None,
                limits: Limits = Limits()) -> Iterator[Article]:
     """``.jsonl``/``.ndjson``: one JSON object per line, streamed; blank lines are skipped."""
-    try:
-        fh = open_input(path, limits, stream)
-    except OSError as exc:
-        yield Article(id=article_id, text="", path=str(path), error=cannot_read(exc))
-        return
-    with fh:
-        lineno = 0
-        try:
-            for lineno, line in _text_lines(fh, limits):
-                if isinstance(line, Exception):
-                    yield Article(id=f"{article_id}:{lineno}", text="", path=str(path), line=lineno, error=str(line))
-                elif line.strip():
-                    yield _jsonl_record(line, lineno, path, article_id, text_col, id_col)
-        except READ_ERRORS as exc:  # truncated gzip, corrupt deflate data, a gzip bomb and the like
-            yield Article(id=f"{article_id}:{lineno + 1}", text="", path=str(path), line=lineno + 1,
-                          error=f"{cannot_read(exc)} (the rest of the file is not read)")
+    return _per_line(path, article_id, stream, limits,
+                     lambda line, n: _jsonl_record(line, n, path, article_id, text_col, id_col) if line.strip() else None)
 
 
 def _text_lines(fh: io.BufferedReader, limits: Limits) -> Iterator[tuple[int, str | Exception]]:

@@ -101,6 +101,7 @@ mark{border-radius:3px;padding:0 1px;cursor:help}mark.sev-critical{background:#e
 mark.sev-major{background:#ffcc80}mark.sev-minor{background:#fff59d}
 .note{color:#666;font-style:italic}.controls{margin:.5em 0;display:flex;gap:1em;align-items:center}
 #tip{position:fixed;display:none;max-width:420px;background:#263238;color:#fff;padding:.5em;border-radius:4px;white-space:pre-wrap;font-size:12px;z-index:9}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}@media (max-width:700px){.pair{grid-template-columns:1fr}}
 """
 
 _JS = """
@@ -231,7 +232,13 @@ def _article_section(art: str, anchor: str, a: dict[str, Any], text: str, found:
         worst = "<p>Least fluent sentences:</p><ol>" + "".join(
             f"<li>{esc(r['text'])} <span class=note>(fluency {esc(r['fluency'])}; worst word {esc(r.get('worst_word'))})</span></li>"
             for r in low.to_dict("records")) + "</ol>"
-    return head + f'<div class=text>{highlight(text, found)}</div>' + worst + "</section>"
+    source = a.get("source")
+    body = f'<div class=text>{highlight(text, found)}</div>'
+    if isinstance(source, str) and source:  # source and translation side by side
+        lang = esc(a.get("source_lang")) if isinstance(a.get("source_lang"), str) else "source"
+        body = (f'<div class=pair><div><p class=note>source ({lang})</p><div class=text lang="{lang}">{esc(source)}</div></div>'
+                f'<div><p class=note>translation</p>{body}</div></div>')
+    return head + body + worst + "</section>"
 
 
 def _fluency_line(s: dict[str, Any]) -> str:

