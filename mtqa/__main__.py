@@ -1,3 +1,7 @@
+"""python -m mtqa: the command line."""
+
+import sys
+
 from mtqa.cli import main
 
-raise SystemExit(main())
+sys.exit(main())

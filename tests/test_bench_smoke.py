@@ -32,6 +32,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "context_lm": ["bench/context_lm.py", "--segments", "2"],
         "calibrate_fluency": ["bench/calibrate_fluency.py", "--sentences", "12", "--out", str(tmp / "fluency.json")],
         "calibrate_crosslingual": ["bench/calibrate_crosslingual.py", "--smoke"],
+        "hostile_memory": ["bench/hostile_memory.py", "--smoke"],
     }
 
 

@@ -467,3 +467,26 @@ def test_any_malformed_file_of_any_format_is_accounted_for(tmp_path_factory: pyt
         assert sorted(frame.article_id) == sorted(a.id for a in read)
 
     check()
+
+
+def test_a_named_pipe_is_read_as_a_stream_and_an_empty_one_does_not_pass(tmp_path: Path) -> None:
+    import threading
+
+    def feed(path: Path, data: bytes) -> threading.Thread:
+        def write() -> None:
+            with open(path, "wb") as fh:
+                fh.write(data)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        return thread
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    writer = feed(pipe, (json.dumps({"id": "p", "text": GOOD}) + "\n").encode())
+    assert run(tmp_path, str(pipe)) == 0
+    writer.join()
+    assert articles(tmp_path).article_id.tolist() == ["p"]
+    writer = feed(pipe, b"")
+    assert run(tmp_path, str(pipe)) == 3
+    writer.join()

@@ -76,8 +76,10 @@ def discover(paths: Sequence[str], options: IngestOptions) -> Inventory:
             if fmt is None:
                 raise UsageError(f"{arg}: unknown extension (supported: {', '.join(FORMATS)}, optionally .gz)")
             inv.files.append(InputFile(path, display(path), fmt))
-            continue
-        _walk(path, options, inv)
+        elif not path.is_dir():  # a FIFO, /dev/stdin, a process substitution: read as a stream, like -
+            inv.files.append(InputFile(path, display(path), detect_format(path, options.input_format) or "auto"))
+        else:
+            _walk(path, options, inv)
     return inv
 
 
@@ -200,8 +202,9 @@ def _guarded(item: InputFile, options: IngestOptions) -> Iterator[Article]:
 
 def _read_file(item: InputFile, options: IngestOptions) -> Iterator[Article]:
     fmt, stream = item.fmt, None
-    if item.path == Path("-"):
-        stream = sys.stdin.buffer  # streamed, never read whole
+    if item.path == Path("-") or fmt == "auto":
+        # stdin or a pipe given by name: streamed, never read whole; the format sniffed when not given
+        stream = sys.stdin.buffer if item.path == Path("-") else open(item.path, "rb", buffering=1 << 16)  # noqa: SIM115
         if fmt == "auto":
             head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
             fmt = "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "txt"
