@@ -24,7 +24,7 @@ from mtqa.detect import select_rules
 from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
-from mtqa.ingest import IngestOptions, Inventory, discover, prepare, read_articles, with_parallel
+from mtqa.ingest import IngestOptions, Inventory, discover, prepare, raw_articles, read_articles, with_parallel
 from mtqa.ingest.readers import read_parallel
 from mtqa.ingest.readers import Limits
 from mtqa.pipeline import CHUNK
@@ -144,10 +144,11 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
 def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
                   opts: RunOptions, done: set[int]) -> None:
     """Score every chunk not already in the store, writing each as it finishes."""
-    source = read_articles(inventory, ingest) if opts.articles is None else prepare(opts.articles, ingest.limits)
+    source = raw_articles(inventory, ingest) if opts.articles is None else opts.articles
     if opts.references_file or opts.sources_file:
         source = with_parallel(source, _lines(opts.references_file, ingest), _lines(opts.sources_file, ingest),
                                (f"-r {opts.references_file}", f"-s {opts.sources_file}"))
+    source = prepare(source, ingest.limits)
     work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
     bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
     try:

@@ -277,3 +277,14 @@ def test_small_surface_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "rules:" in capsys.readouterr().out
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: mtqa" in hooks and "entry: mtqa score" in hooks
+
+
+def test_a_source_without_its_language_gets_a_recorded_guess(tmp_path: Path) -> None:
+    hyp, src = tmp_path / "hyp.txt", tmp_path / "src.txt"
+    hyp.write_text("The price rose by 2.5 percent last year.\n")
+    src.write_text("Der Preis ist im letzten Jahr um 1,5 Prozent gestiegen.\n")
+    assert score(tmp_path, str(hyp), "--input-format", "lines", "-s", str(src)) == 1
+    articles = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert articles.loc[0, "source_lang"] == "de" and articles.loc[0, "source_lang_detected"] == "de"
+    findings = pd.read_csv(tmp_path / "out" / "findings.csv")
+    assert findings.code.tolist() == ["MT001"] and findings.text.tolist() == [2.5]

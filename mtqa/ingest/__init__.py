@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqa.errors import UsageError
+from mtqa.langid import detect_language, iso_639_1
 from mtqa.ingest.readers import (Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_lines, read_parallel,
                                  read_parquet, read_text, too_long)
 from mtqa.types import Article
@@ -139,7 +140,12 @@ def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
     A file that fails while it is read ends there with an error row naming it; the next
     file is read as usual.
     """
-    return prepare((a for item in inv.files for a in _guarded(item, options)), options.limits)
+    return prepare(raw_articles(inv, options), options.limits)
+
+
+def raw_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
+    """Every file's articles as read, before :func:`prepare`."""
+    return (a for item in inv.files for a in _guarded(item, options))
 
 
 def with_parallel(articles: Iterable[Article], references: Sequence[str] | None = None, sources: Sequence[str] | None = None,
@@ -167,7 +173,8 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
 
 def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
     """Articles as every output can hold them: ids unique (``#n`` added), text that Unicode
-    can encode, and an error row for an article over ``limits.article_chars``."""
+    can encode, an error row for an article over ``limits.article_chars``, and a source
+    language guessed (langdetect) for a source given without one."""
     used: set[str] = set()
     last: dict[str, int] = {}
     for article in articles:
@@ -176,6 +183,10 @@ def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
             article.text, article.error = "", too_long(len(article.text), limits)
         if article.title is not None:
             article.title = clean_text(article.title)
+        if article.source and not article.source_lang and article.error is None:
+            guess, _ = detect_language(article.source)
+            if guess != "unknown":  # recorded, so a reader can tell a guess from a given language
+                article.source_lang = article.extra["source_lang_detected"] = iso_639_1(guess)
         if article.id in used:
             base, n = article.id, last.get(article.id, 2)
             while f"{base}#{n}" in used:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import body_sentences, english_function_words, word_set, words
+from mtqa.langid import detect_language
 from mtqa.types import Document
-
-if TYPE_CHECKING:
-    from langdetect.detector_factory import DetectorFactory
 
 _CLAUSE = re.compile(r"[^,;:()\"“”«»\[\]–—]+")
 _SCRIPTS = (
@@ -33,31 +30,6 @@ _SCRIPTS = (
 )
 _SCRIPT_RE = re.compile("|".join(f"(?P<s{i}>{pat})" for i, (_, pat) in enumerate(_SCRIPTS)))
 _ANY_SCRIPT = re.compile("[" + "".join(pat[1:pat.index("]")] for _, pat in _SCRIPTS) + "]")
-
-
-@cache
-def _factory(seed: int) -> "DetectorFactory":
-    """A private langdetect factory (profiles load once), seeded for repeatable results."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.seed = seed
-    return factory
-
-
-def detect_language(text: str, seed: int = 0) -> tuple[str, float]:
-    """(language, probability) from langdetect, seeded so runs repeat exactly."""
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = _factory(seed).create()
-    detector.set_max_text_length(400)
-    detector.append(text)
-    try:
-        best = detector.get_probabilities()[0]
-    except (LangDetectException, IndexError):
-        return "unknown", 0.0
-    return best.lang, best.prob
 
 
 # Letters English does not use (no IGNORECASE: it would fold "ı" onto "i").
