@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--max-file-bytes", type=int, metavar="N",
                     help="read at most this many (decompressed) bytes of a file, then an error row (default: 1 GiB)")
     sc.add_argument("--no-fluency", action="store_true", help="skip the language model (heuristic rules only)")
+    sc.add_argument("--no-crosslingual", action="store_true", help="skip the embedding comparison with the source (MT006)")
     sc.add_argument("--model", help="fluency model: smollm2 (default), gemma3-270m, a Hugging Face id, a local folder or a .gguf file")
     sc.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the model runs (default: auto = CUDA when present)")
     sc.add_argument("--batch-size", type=int, help="at most this many sentences per model batch (default: 16 on a CPU, 4096 on a GPU)")
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ev.add_argument("--no-fluency", action="store_true", help="rules only")
     ev.add_argument("--with-source", action="store_true", help="give mtqa the source too (mqm, demetr): the source rules run")
+    ev.add_argument("--no-crosslingual", action="store_true", help="with --with-source: no embedding comparison (MT006)")
     ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
     gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,7 +128,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "device": args.device, "batch-size": args.batch_size,
         "batch-tokens": args.batch_tokens, "dtype": args.dtype, "out": args.out,
         "max-article-chars": args.max_article_chars, "max-file-bytes": args.max_file_bytes,
-        "fluency": False if args.no_fluency else None,
+        "fluency": False if args.no_fluency else None, "crosslingual": False if args.no_crosslingual else None,
     }
     apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
     return settings
@@ -245,6 +247,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = load_settings(None)
     settings.fluency = not args.no_fluency
+    settings.crosslingual = not args.no_crosslingual
     if args.kind == "mqm":
         result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings, args.with_source)
         result.pop("frame")

@@ -10,6 +10,7 @@ nothing for an article without a source.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9
                 "миллиардов": 1e9, "тысяч": 1e3, "тысячи": 1e3, "mln": 1e6, "mld": 1e9, "tys": 1e3, "miliony": 1e6,
                 "milionów": 1e6, "miliardy": 1e9, "miliardów": 1e9, "milionů": 1e6, "miliard": 1e9}
 _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6}
+_CJK_COMPOUND = re.compile(r"(\d+)([万萬亿億])(\d+)")
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_NUMERAL = re.compile("[零〇一二两兩三四五六七八九十百千]+")
@@ -51,7 +53,12 @@ _ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
     "eighteen nineteen twenty".split())} | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0,
                                            "eighty": 80.0, "ninety": 90.0, "hundred": 100.0, "dozen": 12.0} | {
     m: float(i) for i, m in enumerate("january february march april may june july august september october november december".split(), 1)
-}  # "June 20" carries the source's 6月20日, 20.06. or 20/6
+} | {w: float(i) for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)}
+# "June 20" carries the source's 6月20日, 20.06. or 20/6; "eighth" its 8回戦
+#: a clock time: its numbers are checked as a time, not one by one ("9:30" for 9点半, "3:40 a.m." for 3.40 Uhr)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?|o'clock|h\b|Uhr|heures?|horas?|ore|時|时|点|點)",
+                   re.IGNORECASE)
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
                     r"|\{\{?\s*[\w.]+\s*\}?\}|%\(?\w*\)?[sd]|<[a-z][a-z0-9]*[^<>]*>|\$\{\w+\}")
 # acronyms and codes (NASA, G20, iPhone-style CamelCase): kept in translation, unlike place
@@ -108,9 +115,17 @@ def numbers(text: str, lang: str | None) -> list[Number]:
     words (English, or Chinese/Japanese numerals) and digits inside names ("5G", "A380")
     are listed as unwritten helpers."""
     found = []
+    clock = [m.span() for m in _TIME.finditer(text)]
+    # 1万1000 = 11,000: the compound is the number written; its parts only help matching
+    for m in _CJK_COMPOUND.finditer(unicodedata.normalize("NFKC", text)):
+        found.append(Number(float(m.group(1)) * _CJK_SCALE[m.group(2)] + float(m.group(3)), m.start(), m.end()))
+        clock.append(m.span())
     for m in _NUMBER.finditer(text):
         value = _value(m.group(), lang)
         if value is None:
+            continue
+        if any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
+            found.append(Number(value, m.start(), m.end(), written=False))
             continue
         after = text[m.end():m.end() + 12]
         scale = next((s for w, s in _CJK_SCALE.items() if after.startswith(w)), None)
