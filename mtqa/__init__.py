@@ -9,7 +9,7 @@ The public face (everything else may change between versions)::
     result.gate(mtqa.Policy(fail_on="critical"))
 """
 
-__version__ = "0.1.0"
+from mtqa._version import __version__
 
 from mtqa.api import Result, Scorer, check, score  # noqa: E402
 from mtqa.gate import GateResult as Verdict  # noqa: E402

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from mtqa import __version__, signature
-from mtqa.aggregate import CORE_SCHEMAS, TABLES, TEXT, Assembled, assemble, chunk_output
+from mtqa import signature
+from mtqa._version import __version__
+from mtqa.aggregate import DETAIL_LIMIT, TABLE_LIMIT, RunResult, assemble
+from mtqa.rows import CORE_SCHEMAS, TABLES, TEXT, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
@@ -63,16 +65,6 @@ class RunOptions:
     sources_file: str | None = None
 
 
-@dataclass
-class RunResult:
-    summary: dict[str, Any]
-    view: Assembled
-    out_dir: Path | None
-    tables: dict[str, Any] = field(default_factory=dict)
-    #: the output tables' Arrow schemas (what the CSV/Parquet files hold)
-    schemas: dict[str, pa.Schema] = field(default_factory=dict)
-
-
 def score(paths: list[str], settings: Settings, options: RunOptions | None = None) -> RunResult:
     """Score a corpus; returns the summary (with signature and gate) and the report views.
 
@@ -115,7 +107,7 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     schemas = _table_schemas(store)
     writer = TableWriter(staging, schemas, opts.output_format) if staging is not None else None
     policy = Policy.from_settings(settings)
-    view = assemble(store, writer, policy, table_limit=html.TABLE_LIMIT, detail_limit=html.DETAIL_LIMIT, keep_tables=opts.keep_tables)
+    view = assemble(store, writer, policy, table_limit=TABLE_LIMIT, detail_limit=DETAIL_LIMIT, keep_tables=opts.keep_tables)
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = ReferenceScorer().corpus(view.reference)
@@ -135,7 +127,7 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
     result = RunResult(summary, view, out_dir, view.tables, schemas)
     if out_dir is not None and staging is not None:
-        write_reports(staging, summary, html.render(result))
+        write_reports(staging, summary, html.render(result, TABLE_LIMIT, DETAIL_LIMIT))
         publish(staging, out_dir)
     store.remove()  # the run is complete: its outputs replace the parts
     return result

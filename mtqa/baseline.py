@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.errors import UsageError
 from mtqa.types import Document, Finding
 

@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.config import FAIL_ON, Settings, apply, load_settings
 from mtqa.errors import ExitCode, MtqaError, UsageError
 from mtqa.report import formats

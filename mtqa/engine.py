@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
-from mtqa.aggregate import ChunkOutput, chunk_output
+from mtqa.rows import ChunkOutput, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.errors import UsageError

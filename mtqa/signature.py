@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.config import Settings
 from mtqa.detect import Rule
 

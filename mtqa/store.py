@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mtqa.aggregate import TABLES, ChunkOutput
+from mtqa.rows import TABLES, ChunkOutput
 from mtqa.errors import UsageError
 from mtqa.report.tables import as_text
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.tiny_model import TINY_CORPUS, save_tiny_model
+from bench.tiny_model import TINY_CORPUS, save_tiny_model  # noqa: F401 (TINY_CORPUS is shared with the tests)
 from mtqa.config import Settings
 from mtqa.detect import detect, select_rules
 from mtqa.segment import segment

@@ -106,7 +106,7 @@ def test_auto_dtype_is_float32_on_cpu() -> None:
 
 
 def test_pipeline_attaches_scores_and_ranks(tiny: lm_mod.LoadedModel) -> None:
-    from mtqa.aggregate import chunk_output
+    from mtqa.rows import chunk_output
 
     pipe = Pipeline(Settings(), fluency=fl.FluencyScorer(tiny, use_cache=False))
     result = pipe.run_chunk([Article(id="a", text="\n\n".join(CORPUS), path="a")])[0]

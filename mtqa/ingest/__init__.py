@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mtqa.errors import UsageError
 from mtqa.langid import detect_language, iso_639_1
-from mtqa.ingest.readers import (Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_lines, read_parallel,
+from mtqa.ingest.readers import (Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_lines,
                                  read_parquet, read_text, too_long)
 from mtqa.types import Article
 

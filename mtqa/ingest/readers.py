@@ -14,7 +14,6 @@ import gzip
 import io
 import json
 import re
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ from mtqa.report.terminal import render_findings, render_statistics, render_summ
 from mtqa.types import is_missing
 
 if TYPE_CHECKING:
-    from mtqa.app import RunResult
+    from mtqa.aggregate import RunResult
 
 
 def _text(run: RunResult, colour: bool, show: int | None = 50, statistics: bool = False) -> str:

@@ -4,7 +4,7 @@ Corpus text is untrusted: every piece of it is escaped for its context (element 
 attribute values) and the table data is embedded as JSON with ``<``, ``>``, ``&`` and
 line separators escaped, then rendered with ``textContent``, never ``innerHTML``.
 Large corpora stay usable: the table pages through its rows in the browser, and the
-per-article detail is limited to the ``DETAIL_LIMIT`` worst articles, with a note.
+per-article detail is limited to the ``detail_limit`` worst articles (given by the caller), with a note.
 """
 
 from __future__ import annotations
@@ -21,10 +21,7 @@ import pandas as pd
 from mtqa.types import SEVERITY_RANK
 
 if TYPE_CHECKING:
-    from mtqa.app import RunResult
-
-DETAIL_LIMIT = 200
-TABLE_LIMIT = 10_000
+    from mtqa.aggregate import RunResult
 _COLOURS = {"pass": "#2e7d32", "warn": "#f9a825", "fail": "#c62828", "error": "#6a1b9a"}
 
 
@@ -166,17 +163,17 @@ TABLE_COLUMNS = ["article_id", "status", "quality", "est_mqm", "fluency_mean", "
 _JS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_JS.encode("utf-8")).digest()).decode("ascii")
 
 
-def render(run: RunResult) -> str:
+def render(run: RunResult, table_limit: int = 10_000, detail_limit: int = 200) -> str:
     """The report page: totals, plots, the worst articles' table and the worst articles in detail."""
     s = run.summary
     view = run.view
-    order: pd.DataFrame = view.worst_articles  # worst first, at most TABLE_LIMIT rows
+    order: pd.DataFrame = view.worst_articles  # worst first, at most table_limit rows
     total = s["articles"]["total"]
-    detailed = [d.row["article_id"] for d in view.detail[:DETAIL_LIMIT]]
+    detailed = [d.row["article_id"] for d in view.detail[:detail_limit]]
     anchors = {a: f"a{i}" for i, a in enumerate(detailed)}
     cols = [c for c in TABLE_COLUMNS if c in order.columns]
     table_rows = [{**{c: _plain(r[c]) for c in cols}, "anchor": anchors.get(r["article_id"])}
-                  for r in order.head(TABLE_LIMIT).to_dict("records")]
+                  for r in order.head(table_limit).to_dict("records")]
     gate = s["gate"]
     verdict = "PASSED" if gate["exit_code"] == 0 else "FAILED"
     counts = s["articles"]
@@ -211,7 +208,7 @@ def render(run: RunResult) -> str:
     parts.append("<h2>Articles in detail</h2>")
     if total > len(detailed):
         parts.append(f"<p class=note>Detail for the {len(detailed)} worst articles of {total}; the tables have every article.</p>")
-    for d in view.detail[:DETAIL_LIMIT]:
+    for d in view.detail[:detail_limit]:
         art = d.row["article_id"]
         parts.append(_article_section(art, anchors[art], d.row, d.text, d.findings, d.sentences))
     parts.append(f"<div id=tip role=tooltip></div><script type=application/json id=mtqa-data>{json_for_script({'columns': cols, 'articles': table_rows})}</script>")

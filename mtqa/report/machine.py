@@ -12,12 +12,12 @@ import re
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.detect import all_rules
 from mtqa.report.terminal import safe
 
 if TYPE_CHECKING:
-    from mtqa.app import RunResult
+    from mtqa.aggregate import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"critical": "error", "major": "error", "minor": "warning"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import body_sentences, english_function_words, word_set, words
