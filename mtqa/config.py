@@ -93,7 +93,7 @@ def load_settings(config: str | None = None, cwd: Path | None = None) -> Setting
     if not path.is_file():
         raise UsageError(f"{path}: config file not found")
     table = _read_toml(path)
-    if path.name == "pyproject.toml":
+    if path.name == "pyproject.toml" or set(table) == {"tool"}:  # a [tool.mtqa] table pasted into mtqa.toml works too
         table = table.get("tool", {}).get("mtqa", {})
     apply(settings, table, str(path))
     settings.source = str(path)

@@ -288,3 +288,11 @@ def test_a_source_without_its_language_gets_a_recorded_guess(tmp_path: Path) -> 
     assert articles.loc[0, "source_lang"] == "de" and articles.loc[0, "source_lang_detected"] == "de"
     findings = pd.read_csv(tmp_path / "out" / "findings.csv")
     assert findings.code.tolist() == ["MT001"] and findings.text.tolist() == [2.5]
+
+
+def test_a_tool_mtqa_table_in_mtqa_toml_and_the_config_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mtqa.toml").write_text('[tool.mtqa]\nfail-on = "never"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["score", str(SEED), "--no-fluency", "--no-write", "--jobs", "1"]) == 0
+    assert "config:   " in capsys.readouterr().out

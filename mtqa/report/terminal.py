@@ -62,6 +62,8 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
     verdict = paint("PASSED", "pass", colour) if gate["exit_code"] == 0 else paint("FAILED", "fail", colour)
     lines.append(f"  gate:     {verdict}" + (f": {'; '.join(gate['reasons'])}" if gate["reasons"] else ""))
     lines.append(f"  signature: {summary['signature']['string']}")
+    if summary["signature"].get("config"):
+        lines.append(f"  config:   {safe(summary['signature']['config'])}")
     return "\n".join(lines)
 
 
