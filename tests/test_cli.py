@@ -296,3 +296,13 @@ def test_a_tool_mtqa_table_in_mtqa_toml_and_the_config_named(tmp_path: Path, mon
     monkeypatch.chdir(tmp_path)
     assert main(["score", str(SEED), "--no-fluency", "--no-write", "--jobs", "1"]) == 0
     assert "config:   " in capsys.readouterr().out
+
+
+def test_explain_select_by_name_and_write_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "MT701"]) == 0
+    out = capsys.readouterr().out
+    assert "allow = 36 entries" in out and "function_words" not in out  # its own parameters, not [common]'s
+    assert main(["explain", "MT301"]) == 0 and "mtqa/data/lexicons" in capsys.readouterr().out
+    assert score(tmp_path, str(SEED), "--select", "false-friend", "-f", "json") == 1
+    assert set(json.loads(capsys.readouterr().out)["findings"]["by_rule"]) == {"MT301"}
+    assert score(tmp_path, str(SEED), "--write-baseline", str(tmp_path / "b.json")) == 0

@@ -125,8 +125,10 @@ def get_rule(code: str) -> Rule:
 
 def select_rules(select: Iterable[str] = ("MT",), ignore: Iterable[str] = ()) -> list[Rule]:
     """Pick rules by code prefix, as ruff does: the most specific prefix wins; a tie goes to ignore."""
-    select, ignore = [s.upper() for s in select], [s.upper() for s in ignore]
     rules = all_rules()
+    by_name = {r.name: r.code for r in rules}  # a rule's name works like its code (--select false-friend)
+    select = [by_name.get(s.lower(), s).upper() for s in select]
+    ignore = [by_name.get(s.lower(), s).upper() for s in ignore]
     known = {r.code for r in rules}
     for prefix in (*select, *ignore):
         if prefix != "ALL" and not any(c.startswith(prefix) for c in known):

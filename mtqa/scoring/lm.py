@@ -193,8 +193,8 @@ def _from_pretrained(source: str | Path, gguf_file: str | None = None) -> tuple[
     hf_logging.set_verbosity_error()  # mtqa reports its own progress; keep stderr to one line per problem
     hf_logging.disable_progress_bar()
 
-    offline = bool(os.environ.get("HF_HUB_OFFLINE")) or Path(str(source)).exists()
-    common: dict[str, Any] = {"trust_remote_code": TRUST_REMOTE_CODE, "local_files_only": offline}
+    # never download at run time: a Hugging Face id must already be in the local cache
+    common: dict[str, Any] = {"trust_remote_code": TRUST_REMOTE_CODE, "local_files_only": True}
     if gguf_file:
         common["gguf_file"] = gguf_file
     tokenizer = AutoTokenizer.from_pretrained(source, **common)
