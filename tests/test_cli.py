@@ -173,7 +173,7 @@ def test_baseline_accepts_existing_findings_and_catches_new_ones(tmp_path: Path)
     text = "Title\n\nThe talks ended. [19659007] More talks followed.\n\nRussia had been ingested in the elections."
     article.write_text(text)
     base = tmp_path / "baseline.json"
-    assert score(tmp_path, "--write-baseline", str(base), str(article)) == 1
+    assert score(tmp_path, "--write-baseline", str(base), str(article)) == 0  # recording the baseline is not a failure
     assert score(tmp_path, "--baseline", str(base), str(article)) == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["baseline"]["suppressed"] >= 2
