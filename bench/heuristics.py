@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--per-article", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5, help="timed runs; best and median are reported")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--huge-mb", type=float, default=0, help="also time one article of this many MB of each pathological kind")
     args = ap.parse_args()
     segs = real_sentences(args.sentences)
     articles = [Article(id=f"a{i}", text="\n\n".join(segs[i:i + args.per_article]), path="bench")
@@ -57,6 +58,19 @@ def main() -> None:
     print(f"sentences/s wall: best {n_sent / walls[0]:,.0f}  median {n_sent / walls[len(walls) // 2]:,.0f}")
     print(f"sentences/s CPU:  best {n_sent / cpus[0]:,.0f}  median {n_sent / cpus[len(cpus) // 2]:,.0f}")
     print(f"peak RSS={rss:.0f} MB")
+    if args.huge_mb:
+        huge(pipeline, args.huge_mb)
+
+
+def huge(pipeline: Pipeline, mb: float) -> None:
+    """Seconds per MB of one huge article: a repeated word, a repeated pair, a repeated sentence."""
+    size = int(mb * 1_000_000)
+    for name, unit in (("word word ...", "word "), ("La la La la ...", "La la "), ("one sentence repeated", "The talks went well. ")):
+        text = unit * (size // len(unit))
+        t0 = time.perf_counter()
+        pipeline.run_chunk([Article(id="huge", text=text, path="bench")])
+        seconds = time.perf_counter() - t0
+        print(f"huge article, {name}: {len(text) / 1e6:.1f} MB in {seconds:.2f} s ({len(text) / 1e6 / seconds:.2f} MB/s)")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ counted, so a finding that occurs twice needs two entries.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import re
 from collections import Counter
@@ -27,8 +28,15 @@ _SPACE = re.compile(r"\s+")
 
 def finding_key(doc: Document, f: Finding) -> str:
     sentence = doc.sentences[f.sentence].text if f.sentence is not None else ""
-    raw = "\x00".join((doc.article.id, f.code, _SPACE.sub(" ", f.text).strip(), _SPACE.sub(" ", sentence).strip()))
+    raw = "\x00".join((doc.article.id, f.code, _squeezed(f.text), _squeezed(sentence)))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+@lru_cache(maxsize=256)
+def _squeezed(text: str) -> str:
+    """Whitespace runs as one space (cached: an article's findings share their sentences,
+    and a huge one-sentence article would otherwise be normalised once per finding)."""
+    return _SPACE.sub(" ", text).strip()
 
 
 class Baseline:

@@ -20,7 +20,7 @@ MQM20 = str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz")
 
 def commands(tmp: Path) -> dict[str, list[str]]:
     return {
-        "heuristics": ["bench/heuristics.py", "--sentences", "200", "--repeat", "1"],
+        "heuristics": ["bench/heuristics.py", "--sentences", "200", "--repeat", "1", "--huge-mb", "0.05"],
         "lm_throughput": ["bench/lm_throughput.py", "--smoke"],
         "cpu_peak": ["bench/cpu_peak.py", "--smoke"],
         "stream": ["bench/stream.py", "--work", str(tmp), "heuristics", "--sizes", "60", "--formats", "csv", "--jobs", "1", "2"],
