@@ -133,3 +133,17 @@ def test_scoped_lexicon_entries_need_the_source_language() -> None:
 def test_get_rule_by_name_and_code() -> None:
     assert get_rule("false-friend").code == "MT301"
     assert get_rule("mt101").name == "placeholder-token"
+
+
+def test_every_parameter_a_rule_reads_has_its_one_default_in_rules_toml() -> None:
+    """Rules read ``ctx.params["key"]``: the value lives in mtqa/data/rules.toml only (no second default in code)."""
+    import ast
+    import inspect
+
+    for r in all_rules():
+        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(r.check)))
+        keys = {node.slice.value for node in ast.walk(tree)
+                if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "ctx.params" and isinstance(node.slice, ast.Constant)}
+        gets = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "ctx.params.get"]
+        assert not gets, f"{r.code} reads a parameter with a default of its own"
+        assert keys <= set(r.params), f"{r.code}: {keys - set(r.params)} missing from rules.toml"

@@ -45,7 +45,7 @@ def unexpected_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     if not doc.fluency:
         return
-    threshold = float(ctx.params.get("min_excess", 3.0))
+    threshold = float(ctx.params["min_excess"])
     for s, scores in zip(doc.sentences, doc.fluency):
         if scores is None or s.is_title:
             continue

@@ -22,7 +22,7 @@ def capitalised_article(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     and similar words ("according to The New York Times") are allowed in rules.toml.
     Example: "After this meeting The White House declared that ..."
     """
-    allow = {w.lower() for w in ctx.params.get("allow_after", [])}
+    allow = {w.lower() for w in ctx.params["allow_after"]}
     for s in body_sentences(doc):
         for m in _CAPITAL_ARTICLE.finditer(s.text):
             prev = _PREV_WORD.search(s.text[:m.start()])

@@ -75,7 +75,7 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     are allowed in rules.toml.
     Example: "He said that the the plan failed."
     """
-    allow = {a.lower() for a in ctx.params.get("allow", [])}
+    allow = {a.lower() for a in ctx.params["allow"]}
     matches = (m for s in doc.sentences if 1 in _repeat_sizes(s.text) for m in _DOUBLED.finditer(doc.text, s.start, s.end))
     for m in matches:
         pair = f"{m.group(1).lower()} {m.group(1).lower()}"
@@ -95,9 +95,9 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Not flagged: a two-word repeat made by a reduplication idiom ("... and more and more",
     "one by one by ..."): the word before or after the connector repeats it.
     """
-    min_n, max_n = int(ctx.params.get("min_n", 2)), int(ctx.params.get("max_n", 6))
-    connectors = frozenset(ctx.params.get("reduplication_connectors", ()))
-    function_words = frozenset(ctx.params.get("function_words", ()))
+    min_n, max_n = int(ctx.params["min_n"]), int(ctx.params["max_n"])
+    connectors = frozenset(ctx.params["reduplication_connectors"])
+    function_words = frozenset(ctx.params["function_words"])
     for s in body_sentences(doc):
         possible = _repeat_sizes(s.text)
         sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
@@ -134,9 +134,9 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: a known NMT failure (hallucinated loops) that turns a sentence into noise.
     Example: "the the the the the" or "and the people and the people and the people ..."
     """
-    min_repeats, max_n = int(ctx.params.get("min_repeats", 3)), int(ctx.params.get("max_n", 4))
-    punctuated_repeats = int(ctx.params.get("min_repeats_punctuated", 5))
-    min_tokens, max_ratio = int(ctx.params.get("min_tokens", 20)), float(ctx.params.get("max_distinct_ratio", 0.3))
+    min_repeats, max_n = int(ctx.params["min_repeats"]), int(ctx.params["max_n"])
+    punctuated_repeats = int(ctx.params["min_repeats_punctuated"])
+    min_tokens, max_ratio = int(ctx.params["min_tokens"]), float(ctx.params["max_distinct_ratio"])
     for s in body_sentences(doc):
         words_only = _lower_words(s.text)
         possible = _repeat_sizes(s.text)
@@ -171,7 +171,7 @@ def duplicate_sentence(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: scrapers duplicate paragraphs (teasers, pull quotes) and MT repeats sentences.
     Example: the lead paragraph repeated at the end of the article.
     """
-    min_words = int(ctx.params.get("min_words", 6))
+    min_words = int(ctx.params["min_words"])
     seen: dict[str, int] = {}
     for s in body_sentences(doc):
         tokens = _lower_words(s.text)

@@ -76,8 +76,8 @@ def photo_caption(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "  US President Donald Trump and Russian President Vladimir Putin shake hands
     at their meeting in Helsinki, Finland, July 16, 2018"
     """
-    credits = _credit_pattern(tuple(ctx.params.get("credit_words", [])))
-    min_words = int(ctx.params.get("min_words", 6))
+    credits = _credit_pattern(tuple(ctx.params["credit_words"]))
+    min_words = int(ctx.params["min_words"])
     for p in doc.paragraphs:
         body = p.text.strip()
         if p.is_title or not body or body.rstrip(CLOSERS)[-1:] in tuple(TERMINAL) or len(words(body)) < min_words:
@@ -100,9 +100,9 @@ def related_link(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: link lists between paragraphs are navigation, not content.
     Example: "• What were the spinoffs of Helsinki?"
     """
-    bullets = str(ctx.params.get("bullets", "•"))
-    lead_ins = tuple(s.lower() for s in ctx.params.get("lead_ins", []))
-    max_words = int(ctx.params.get("max_words", 16))
+    bullets = str(ctx.params["bullets"])
+    lead_ins = tuple(s.lower() for s in ctx.params["lead_ins"])
+    max_words = int(ctx.params["max_words"])
     for p in doc.paragraphs:
         body = p.text.strip()
         if p.is_title or not body:

@@ -88,7 +88,7 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     paragraph is its headline when no title was detected.
     Example: "... but held only one bilateral summit in Helsinki in July"
     """
-    min_words, min_alone = int(ctx.params.get("min_words", 6)), int(ctx.params.get("min_words_alone", 15))
+    min_words, min_alone = int(ctx.params["min_words"]), int(ctx.params["min_words_alone"])
     headline = next((p.index for p in doc.paragraphs if not p.is_title), None) if not doc.article.title else None
     for s in body_sentences(doc):
         if not s.last_in_paragraph or s.paragraph == headline or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
@@ -108,7 +108,7 @@ def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Minor: on the train data (MQM newstest2020, MLQE-PE train) 235 flags, precision 0.34
     (bench/rule_precision.py); a major rule needs 0.6.
     """
-    function_words = {w.lower() for w in ctx.params.get("function_words", [])}
+    function_words = {w.lower() for w in ctx.params["function_words"]}
     for s in body_sentences(doc):
         body = s.text.rstrip()
         if not s.last_in_paragraph or ends_sentence(body) or len(words(body)) < 3:
