@@ -85,7 +85,7 @@ def histogram(values: pd.Series, title: str, lo: float = 0, hi: float = 100, bin
 
 
 _CSS = """
-body{font:14px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}
+body{font:14px/1.5 system-ui,"Noto Sans","Noto Sans CJK SC","Noto Sans CJK JP","PingFang SC","Hiragino Sans","Microsoft YaHei","Malgun Gothic",sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}
 h1{font-size:1.5em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 .badge{display:inline-block;padding:.1em .6em;border-radius:1em;color:#fff;font-weight:600}
 .grid{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0}figcaption{font-weight:600}
