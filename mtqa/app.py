@@ -19,7 +19,6 @@ import pyarrow as pa
 from mtqa import signature
 from mtqa._version import __version__
 from mtqa.aggregate import DETAIL_LIMIT, TABLE_LIMIT, RunResult, assemble
-from mtqa.rows import CORE_SCHEMAS, TABLES, TEXT, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
@@ -27,11 +26,11 @@ from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_eng
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
 from mtqa.ingest import IngestOptions, Inventory, discover, prepare, raw_articles, read_articles, with_parallel
-from mtqa.ingest.readers import read_parallel
-from mtqa.ingest.readers import Limits
+from mtqa.ingest.readers import Limits, read_parallel
 from mtqa.pipeline import CHUNK
 from mtqa.report import html
 from mtqa.report.tables import TableWriter, publish, staging_folder, unify, write_reports
+from mtqa.rows import CORE_SCHEMAS, TABLES, TEXT, chunk_output
 from mtqa.scoring.reference import ReferenceScorer
 from mtqa.store import PARTS, OutputLock, PartStore
 from mtqa.types import Article

@@ -12,11 +12,11 @@ counted, so a finding that occurs twice needs two entries.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from mtqa._version import __version__

@@ -200,7 +200,6 @@ def rules_markdown(rules: Sequence) -> str:  # type: ignore[type-arg]
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from mtqa.detect import get_rule
-
     from mtqa.detect.registry import rule_params
 
     r = get_rule(args.code)

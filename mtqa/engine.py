@@ -2,7 +2,8 @@
 
 ``local`` scores them in this process (``jobs=1``) or in worker processes on this machine
 (``jobs>1``); ``dask`` sends each chunk to a ``dask.distributed`` cluster as a task. All
-run the same :func:`score_chunk`, on the same chunks, so their results are identical. The language model is loaded once per process (the local one, or
+run the same :func:`score_chunk`, on the same chunks, so their results are identical.
+The language model is loaded once per process (the local one, each worker process or
 each Dask worker) and reused by every chunk that process scores.
 """
 
@@ -17,11 +18,11 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
-from mtqa.rows import ChunkOutput, chunk_output
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.pipeline import CHUNK, Pipeline
+from mtqa.rows import ChunkOutput, chunk_output
 from mtqa.types import Article
 
 ENGINES = ("local", "dask")

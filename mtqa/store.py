@@ -27,9 +27,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mtqa.rows import TABLES, ChunkOutput
 from mtqa.errors import UsageError
 from mtqa.report.tables import as_text
+from mtqa.rows import TABLES, ChunkOutput
 
 PARTS = ".mtqa-parts"
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-
 #: higher is worse; the one severity order of the package
 SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1}
 

@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqa.errors import UsageError
+from mtqa.ingest.readers import (
+    Limits,
+    cannot_read,
+    clean_text,
+    read_delimited,
+    read_jsonl,
+    read_lines,
+    read_parquet,
+    read_text,
+    too_long,
+)
 from mtqa.langid import detect_language, iso_639_1
-from mtqa.ingest.readers import (Limits, cannot_read, clean_text, read_delimited, read_jsonl, read_lines,
-                                 read_parquet, read_text, too_long)
 from mtqa.types import Article
 
 FORMATS = ("txt", "md", "jsonl", "ndjson", "csv", "tsv", "parquet")
