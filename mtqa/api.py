@@ -51,15 +51,17 @@ class Result:
     sentences: pd.DataFrame
     findings: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    #: the policy the statuses in ``articles`` were set by
+    policy: Policy = field(default_factory=Policy)
 
     def gate(self, policy: Policy | None = None) -> GateResult:
         """The verdict under ``policy`` (default: the policy the result was scored with)."""
-        return gate_table(self.articles, policy or Policy())[1]
+        return gate_table(self.articles, policy or self.policy)[1]
 
     def with_policy(self, policy: Policy) -> Result:
         """The same result with article statuses under another ``policy`` (no rescoring)."""
         gated, verdict = gate_table(self.articles, policy)
-        return Result(gated, self.sentences, self.findings, {**self.summary, "gate": verdict.as_dict()})
+        return Result(gated, self.sentences, self.findings, {**self.summary, "gate": verdict.as_dict()}, policy)
 
 
 class Scorer:
@@ -105,7 +107,7 @@ class Scorer:
         done = run([], settings, options)
         tables = {name: conform(done.tables[name].reindex(columns=schema.names), schema).to_pandas()
                   for name, schema in done.schemas.items()}
-        return Result(tables["articles"], tables["sentences"], tables["findings"], done.summary)
+        return Result(tables["articles"], tables["sentences"], tables["findings"], done.summary, Policy.from_settings(settings))
 
 
 def score(data: Texts, *, model: str | None = "smollm2", **options: Any) -> Result:

@@ -68,12 +68,16 @@ def apply_policy(articles: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     quality = pd.to_numeric(out["quality"], errors="coerce").to_numpy(dtype=float)
     by_finding = worst >= _FAIL_RANK[policy.fail_on]
     by_quality = np.zeros(len(out), dtype=bool) if policy.min_quality is None else np.nan_to_num(quality, nan=0.0) < policy.min_quality
-    status = np.where(by_finding | by_quality, "fail", np.where(worst > 0, "warn", "pass")).astype(object)
-    reason = np.where(
-        by_finding, [f"{n} finding (fail-on={policy.fail_on})" for n in names],
-        np.where(by_quality, [f"quality {q:.1f} < min-quality {policy.min_quality:g}" if policy.min_quality is not None else ""
-                              for q in np.nan_to_num(quality)],
-                 np.where(worst > 0, [f"{n} findings below fail-on={policy.fail_on}" for n in names], ""))).astype(object)
+    warned = worst > 0
+    status = np.select([by_finding | by_quality, warned], ["fail", "warn"], default="pass").astype(object)
+    reason = np.empty(len(out), dtype=object)
+    reason[:] = ""
+    for i in np.flatnonzero(by_finding):
+        reason[i] = f"{names[i]} finding (fail-on={policy.fail_on})"
+    for i in np.flatnonzero(by_quality & ~by_finding):
+        reason[i] = f"quality {np.nan_to_num(quality[i]):.1f} < min-quality {policy.min_quality:g}"
+    for i in np.flatnonzero(warned & ~by_finding & ~by_quality):
+        reason[i] = f"{names[i]} findings below fail-on={policy.fail_on}"
     out.loc[scored, "status"] = status[scored]
     out.loc[scored, "reason"] = reason[scored]
     return out

@@ -90,7 +90,8 @@ class Pipeline:
     def _compare_with_sources(self, docs: list[Document]) -> None:
         """Source-translation cosine of every article with a source, in one batch (MT006 reads it)."""
         paired = [d for d in docs if d.article.source and d.article.source.strip()]
-        if not paired or not self.settings.crosslingual or not crosslingual.available():
+        wanted = self.settings.crosslingual and any(r.code == "MT006" for r in self.rules)  # the embeddings cost like the LM
+        if not paired or not wanted or not crosslingual.available():
             return
         for d, value in zip(paired, crosslingual.shared().cosine([d.article.source or "" for d in paired], [d.text for d in paired])):
             d.source_similarity = value

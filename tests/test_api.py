@@ -154,3 +154,19 @@ def test_summary_json_matches_its_schema(kind: str, tmp_path: Path) -> None:
         main(["score", str(corpus), "--no-fluency", "-q", "--jobs", "1", "--out", str(tmp_path / "o")])
         summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     jsonschema.validate(summary, schema)
+
+
+def test_gate_defaults_to_the_policy_the_result_was_scored_with() -> None:
+    lenient = mtqa.Scorer(model=None, policy=mtqa.Policy(fail_on="never")).score(TEXTS[:3])
+    assert set(lenient.articles.status) <= {"pass", "warn"} and lenient.gate().passed
+    assert not lenient.gate(mtqa.Policy()).passed
+
+
+def test_min_quality_reason_and_status() -> None:
+    from mtqa.gate import apply_policy
+
+    table = pd.DataFrame({"status": ["scored", "scored", "error"], "reason": ["", "", "unreadable"],
+                          "critical": [0, 0, 0], "major": [0, 0, 0], "minor": [1, 0, 0], "quality": [99.0, 40.0, None]})
+    gated = apply_policy(table, mtqa.Policy(min_quality=50))
+    assert gated.status.tolist() == ["warn", "fail", "error"]
+    assert gated.reason.tolist() == ["minor findings below fail-on=major", "quality 40.0 < min-quality 50", "unreadable"]

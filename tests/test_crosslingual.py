@@ -35,3 +35,13 @@ def test_unrelated_translation_is_flagged_and_a_real_one_is_not() -> None:
     ]
     found = mtqa.score(rows, model=None, select=["MT006"]).findings
     assert found.article_id.tolist() == ["unrelated"]
+
+
+def test_no_embeddings_when_mt006_is_not_selected(monkeypatch: pytest.MonkeyPatch) -> None:
+    def expensive() -> None:
+        raise AssertionError("the embedding model was loaded although MT006 is not selected")
+
+    monkeypatch.setattr(crosslingual, "available", lambda: True)
+    monkeypatch.setattr(crosslingual, "shared", expensive)
+    rows = [{"id": "a", "text": "The price rose by 2.5 percent.", "source": "Der Preis stieg um 1,5 Prozent.", "source_lang": "de"}]
+    assert mtqa.score(rows, model=None, select=["MT001"]).findings.code.tolist() == ["MT001"]

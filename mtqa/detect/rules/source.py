@@ -70,10 +70,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 def _value(token: str, lang: str | None) -> float | None:
     """The value of a number as written in ``lang`` (English when None)."""
-    raw = re.sub(r"(?:st|nd|rd|th|s)$", "", token).replace("\u2212", "-").rstrip("%").replace("\u00a0", " ").replace("\u202f", " ").replace("'", " ")
+    raw = re.sub(r"(?:st|nd|rd|th|s)$", "", token).replace("\u2212", "-").rstrip("%")
+    raw = re.sub("[ \u00a0\u202f']", "", raw)  # space and apostrophe group thousands (1 000, 1'000)
     comma_decimal = lang in DECIMAL_COMMA
-    groups = re.split(r"[ ]", raw)
-    raw = "".join(groups)
     # a separator used twice (and the other one not at all) groups thousands, in any language
     if raw.count(",") > 1 and "." not in raw:
         raw = raw.replace(",", "")
