@@ -30,8 +30,6 @@ from mtqa.langid import detect_language, iso_639_1
 from mtqa.types import Article
 
 FORMATS = ("txt", "md", "jsonl", "ndjson", "csv", "tsv", "parquet")
-#: formats chosen only with --input-format (no extension of their own)
-FORCED_FORMATS = ("lines",)
 
 
 @dataclass
