@@ -24,7 +24,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mtqa import evaluate  # noqa: E402
+from mtqa.eval.common import score_texts  # noqa: E402
+from mtqa.eval.mqm import read_mqm  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
 from mtqa.scoring.estimate import LM_FEATURES  # noqa: E402
 
@@ -47,8 +48,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="a seeded sample of this many segments (seed 0)")
     ap.add_argument("--no-fluency", action="store_true")
     args = ap.parse_args()
-    rows = evaluate.read_mqm(args.file, args.limit, 0)
-    scores = evaluate.score_texts([r.target for r in rows], Settings(fluency=not args.no_fluency))
+    rows = read_mqm(args.file, args.limit, 0)
+    scores = score_texts([r.target for r in rows], Settings(fluency=not args.no_fluency))
     frame = pd.DataFrame([{"system": r.system, "seg_id": r.seg_id, "mqm": r.mqm, "est_mqm": s["est_mqm"],
                            "hyphenated_words": sum("-" in w.strip("-") for w in r.target.split()), "hyphen_chars": r.target.count("-"),
                            **{k: s.get(k) or 0.0 for k in EXTRA}, **{k: s["features"].get(k, 0.0) for k in LM_FEATURES}}

@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EVAL  # noqa: E402
-from mtqa import evaluate  # noqa: E402
+from mtqa.eval.mqm import mqm_frame, read_mqm  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
 from mtqa.scoring import quality  # noqa: E402
 from mtqa.scoring.estimate import LM_FEATURES, RULE_FEATURES  # noqa: E402
@@ -119,21 +119,21 @@ def main() -> None:
     ap.add_argument("--no-fluency-only", action="store_true", help="refit only the rules_only weights (fast)")
     ap.add_argument("--out", default=str(OUT), help="where to write (default: mtqa/data/estimate.json)")
     args = ap.parse_args()
-    rows = evaluate.read_mqm(str(TRAIN), args.segments, args.seed)
+    rows = read_mqm(str(TRAIN), args.segments, args.seed)
     old = json.loads(OUT.read_text()) if OUT.exists() else {}
     result = {
         "about": "Weights of mtqa's estimated MQM (mtqa/scoring/estimate.py), fitted by bench/fit_estimate.py",
         "train": {"file": "eval-data/mqm_zhen/mqm_zhen_newstest2020.tsv.gz", "segments": args.segments, "seed": args.seed,
                   "rows": len(rows), "command": f"python bench/fit_estimate.py --segments {args.segments} --seed {args.seed}"},
     }
-    rules = evaluate.evaluate_mqm(rows, Settings(fluency=False))["frame"]
+    rules = mqm_frame(rows, Settings(fluency=False))
     result["rules_only"] = {**fit(rules, RULE_FEATURES), "per_100_words": fit_per_100_words(rules, RULE_FEATURES)}
     print("rules_only", result["rules_only"], flush=True)
     if args.no_fluency_only and "with_lm" in old:
         result["with_lm"] = old["with_lm"]
     else:
         settings = Settings()
-        lm = evaluate.evaluate_mqm(rows, settings)["frame"]
+        lm = mqm_frame(rows, settings)
         result["with_lm"] = {"model": settings.model, **fit(lm, LM_FEATURES), "per_100_words": fit_per_100_words(lm, LM_FEATURES)}
         print("with_lm", result["with_lm"], flush=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")

@@ -29,7 +29,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EVAL  # noqa: E402
-from mtqa import evaluate  # noqa: E402
+from mtqa.eval.common import is_human, score_texts  # noqa: E402
+from mtqa.eval.mlqepe import flag_tokens  # noqa: E402
+from mtqa.eval.mqm import read_mqm  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
 from mtqa.detect import all_rules  # noqa: E402
 from mtqa.types import Finding  # noqa: E402
@@ -40,10 +42,10 @@ def _major(f: Finding) -> bool:
 
 
 def mqm_counts(settings: Settings, segments: int | None = None) -> tuple[Counter[str], Counter[str]]:
-    rows = [r for r in evaluate.read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), segments, 0)
-            if not evaluate.is_human(r.system)]
+    rows = [r for r in read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), segments, 0)
+            if not is_human(r.system)]
     flags, hits = Counter(), Counter()
-    for row, scored in zip(rows, evaluate.score_texts([r.target for r in rows], settings)):
+    for row, scored in zip(rows, score_texts([r.target for r in rows], settings)):
         for f in scored["findings"]:
             hit = any(a < f.end and f.start < b for a, b, _ in row.spans)
             for key in (f.code, f"{f.code}+") if _major(f) else (f.code,):
@@ -56,10 +58,10 @@ def mlqepe_counts(settings: Settings, limit: int) -> tuple[Counter[str], Counter
     flags, hits = Counter(), Counter()
     for path in sorted((EVAL / "mlqe_pe").glob("mlqepe_*.train.tsv.gz")):
         df = pd.read_csv(path, sep="\t", quoting=3, keep_default_na=False).head(limit)
-        for mt, toks, tags, scored in zip(df.mt, df.mt_tok, df.mt_word_tags, evaluate.score_texts(df.mt.tolist(), settings)):
+        for mt, toks, tags, scored in zip(df.mt, df.mt_tok, df.mt_word_tags, score_texts(df.mt.tolist(), settings)):
             tokens, gold = toks.split(), tags.split()
             for f in scored["findings"]:
-                covered = evaluate._flag_tokens(mt, tokens, [f])
+                covered = flag_tokens(mt, tokens, [f])
                 hit = any(c and g == "BAD" for c, g in zip(covered, gold))
                 for key in (f.code, f"{f.code}+") if _major(f) else (f.code,):
                     flags[key] += 1

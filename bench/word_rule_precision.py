@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mtqa.detect.rules.fluency import candidate_words  # noqa: E402
-from mtqa.evaluate import is_human  # noqa: E402
+from mtqa.eval.common import is_human  # noqa: E402
 from mtqa.scoring.fluency import FluencyScorer  # noqa: E402
 from mtqa.scoring.lm import load_model  # noqa: E402
 

@@ -253,28 +253,25 @@ def cmd_gate(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mtqa import evaluate
+    from mtqa.eval import demetr, mlqepe, mqm, seed
 
     settings = load_settings(None)
     settings.fluency = not args.no_fluency
     settings.crosslingual = not args.no_crosslingual
     if args.kind == "mqm":
-        result = evaluate.evaluate_mqm(evaluate.read_mqm(args.path, args.limit, args.seed), settings, args.with_source)
-        result.pop("frame")
-        text = evaluate.render_mqm(result)
+        result = mqm.evaluate_mqm(mqm.read_mqm(args.path, args.limit, args.seed), settings, args.with_source)
+        text = mqm.render_mqm(result)
     elif args.kind == "mlqepe":
-        result = evaluate.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
-        text = evaluate.render_mlqepe(result)
+        result = mlqepe.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
+        text = mlqepe.render_mlqepe(result)
     elif args.kind == "seed":
-        from mtqa import eval_seed
-
-        result = eval_seed.evaluate_seed(args.path, settings)
-        text = eval_seed.render_seed(result)
+        result = seed.evaluate_seed(args.path, settings)
+        text = seed.render_seed(result)
     else:
         folder = Path(args.path)
-        result = evaluate.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
-                                          settings, args.limit, args.seed, args.with_source)
-        text = evaluate.render_demetr(result)
+        result = demetr.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
+                                        settings, args.limit, args.seed, args.with_source)
+        text = demetr.render_demetr(result)
     print(json.dumps(result, indent=2) if args.format == "json" else text)
     return 0
 

@@ -10,8 +10,10 @@ import pytest
 
 from mtqa.cli import main
 from mtqa.config import Settings
-from mtqa.evaluate import correlations, evaluate_mqm, flag_rates, is_human, read_mqm
-from mtqa.goals import check
+from mtqa.eval.common import is_human
+from mtqa.eval.goals import check
+from mtqa.eval.mqm import evaluate_mqm, mqm_frame, read_mqm
+from mtqa.eval.stats import correlations, flag_rates
 
 
 def write_mqm(path: Path) -> Path:
@@ -80,7 +82,7 @@ def test_cli_eval_and_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_demetr_per_perturbation(tmp_path: Path) -> None:
     import gzip
 
-    from mtqa.evaluate import evaluate_demetr
+    from mtqa.eval.demetr import evaluate_demetr
 
     (tmp_path / "demetr_base.tsv").write_text("id\tlang_tag\tdata_source\tsrc_sent\teng_sent\tmt_sent\n"
                                               "1\tx\tx\tx\tThe cat sat.\tThe cat sat on the mat.\n"
@@ -99,7 +101,7 @@ def test_demetr_per_perturbation(tmp_path: Path) -> None:
 
 
 def test_mlqepe_correlation_and_word_tags(tmp_path: Path) -> None:
-    from mtqa.evaluate import _flag_tokens, evaluate_mlqepe
+    from mtqa.eval.mlqepe import evaluate_mlqepe, flag_tokens
 
     rows = [("The talks ended well .", 1.0, "OK OK OK OK OK"), ("The the talks ended .", -1.0, "BAD OK OK OK OK"),
             ("It rained on Monday .", 0.5, "OK OK OK OK OK"), ("The the rain fell .", -0.5, "BAD OK OK OK OK")]
@@ -114,7 +116,7 @@ def test_mlqepe_correlation_and_word_tags(tmp_path: Path) -> None:
     class F:
         start, end = 4, 7
 
-    assert _flag_tokens("The the talks.", ["The", "the", "talks", "."], [F()]) == [False, True, False, False]
+    assert flag_tokens("The the talks.", ["The", "the", "talks", "."], [F()]) == [False, True, False, False]
 
 
 EXTRACTS = Path(__file__).resolve().parent / "fixtures" / "eval"
@@ -141,9 +143,10 @@ def test_correlations_agree_with_scipy_on_random_data() -> None:
 def test_mqm_extract_rules_only() -> None:
     from scipy.stats import kendalltau
 
-    result = evaluate_mqm(read_mqm(str(EXTRACTS / "mqm_zhen_newstest2021.extract.tsv"), None, 0), Settings(fluency=False))
+    rows = read_mqm(str(EXTRACTS / "mqm_zhen_newstest2021.extract.tsv"), None, 0)
+    result = evaluate_mqm(rows, Settings(fluency=False))
     assert (result["rows"], result["segments"], result["systems"]) == (210, 14, 15)
-    frame = result["frame"]
+    frame = mqm_frame(rows, Settings(fluency=False))
     c = result["correlations"]["neg_length~mqm"]
     assert c["kendall_flat"] == pytest.approx(kendalltau(frame.neg_length, frame.mqm).statistic, abs=1e-4)
     assert sum(v["findings"] for v in result["spans_per_rule"].values()) == result["spans"]["all"]["findings"]
@@ -155,7 +158,8 @@ def test_mqm_extract_rules_only() -> None:
 
 
 def test_mlqepe_and_demetr_extracts_rules_only() -> None:
-    from mtqa.evaluate import evaluate_demetr, evaluate_mlqepe
+    from mtqa.eval.demetr import evaluate_demetr
+    from mtqa.eval.mlqepe import evaluate_mlqepe
 
     ml = evaluate_mlqepe(str(EXTRACTS / "mlqepe_ro-en.dev-test.extract.tsv"), Settings(fluency=False), None, 0)
     assert ml["rows"] == 150 and -1.0 <= ml["correlations"]["quality"]["spearman"] <= 1.0
@@ -243,7 +247,7 @@ ARTICLE = ("A title\n\nThe council met on Tuesday. [19659007]\n\nIt approved the
 
 
 def test_seed_eval_found_missed_and_false_flags(tmp_path: Path) -> None:
-    from mtqa.eval_seed import evaluate_seed, render_seed
+    from mtqa.eval.seed import evaluate_seed, render_seed
 
     (tmp_path / "ARTIFACTS.md").write_text(ARTIFACTS)
     (tmp_path / "article.txt").write_text(ARTICLE)

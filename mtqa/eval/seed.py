@@ -20,7 +20,7 @@ from typing import Any
 
 from mtqa.config import Settings
 from mtqa.errors import UsageError
-from mtqa.evaluate import make_pipeline
+from mtqa.eval.common import make_pipeline
 from mtqa.ingest.readers import read_text
 from mtqa.types import Finding
 
