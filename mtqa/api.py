@@ -32,15 +32,18 @@ API_PATH = "<api>"
 Texts = str | Sequence[str] | pd.DataFrame | Iterable[Mapping[str, Any]]
 
 
-def check(text: str, *, source_lang: str | None = None, title: str | None = None,
+def check(text: str, *, source: str | None = None, source_lang: str | None = None, title: str | None = None,
           select: Sequence[str] | None = None, ignore: Sequence[str] | None = None) -> list[Finding]:
-    """The rule findings of one text, sorted by position (no language model: fast).
+    """The rule findings of one text, sorted by position (no model: fast).
 
     ``select``/``ignore`` take rule codes or prefixes as on the command line
-    (``["MT3"]``); ``source_lang`` narrows the false-friend lexicons to that language.
+    (``["MT3"]``); ``source`` (the text it was translated from) turns on the source rules
+    (MT0xx) except the embedding check MT006, which needs ``Scorer``; ``source_lang``
+    narrows the false-friend lexicons to that language.
     """
     rules = select_rules(list(select or ["MT"]), list(ignore or []))
-    return detect(segment(Article(id="text", text=text, path=API_PATH, title=title, source_lang=source_lang)), rules)
+    article = Article(id="text", text=text, path=API_PATH, title=title, source=source, source_lang=source_lang)
+    return detect(segment(article), rules)
 
 
 @dataclass

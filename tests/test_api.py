@@ -11,6 +11,7 @@ import pytest
 
 import mtqa
 from mtqa.cli import main
+from mtqa.errors import UsageError
 from tests.conftest import SEED
 
 TEXTS = [
@@ -27,8 +28,15 @@ def test_check_returns_findings_of_one_text() -> None:
     assert found[0].severity is mtqa.Severity.MAJOR
     assert mtqa.check("The talks were useful.") == []
     assert mtqa.check("Russia had been ingested in the elections.", ignore=["MT3"]) == []
-    with pytest.raises(mtqa.check.__globals__["UsageError"] if "UsageError" in mtqa.check.__globals__ else Exception):
+    with pytest.raises(UsageError):
         mtqa.check("x", select=["XX9"])
+
+
+def test_check_with_a_source_runs_the_source_rules() -> None:
+    found = mtqa.check("The company sold 25 cars.", source="Das Unternehmen verkaufte 35 Autos.", source_lang="de")
+    assert [(f.code, f.text) for f in found] == [("MT001", "25")]
+    assert mtqa.check("The company sold 35 cars.", source="Das Unternehmen verkaufte 35 Autos.", source_lang="de") == []
+    assert mtqa.check("The company sold 25 cars.") == []  # no source: no source rule
 
 
 def test_scorer_tables_equal_the_command_line_files(tmp_path: Path) -> None:

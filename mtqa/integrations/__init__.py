@@ -1,0 +1,1 @@
+"""Adapters to other data tools; each imports its tool, which mtqa itself does not need."""
