@@ -16,7 +16,7 @@ the reason, so nothing is silently dropped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,16 +99,18 @@ class _Pass1:
 
 
 def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, table_limit: int, detail_limit: int,
-             worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = ()) -> Assembled:
+             worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = (),
+             on_part: Callable[[], None] = lambda: None) -> Assembled:
     """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``.
 
     Article statuses come from ``policy`` here (the parts hold scores, not verdicts).
 
     The views hold the ``table_limit`` worst articles, the text and findings of the
-    ``detail_limit`` worst, and the ``worst_sentence_limit`` worst sentences.
+    ``detail_limit`` worst, and the ``worst_sentence_limit`` worst sentences. ``on_part`` is
+    called as each part is read, twice a part (two passes).
     """
     indexes = store.indexes()
-    p1 = _first_pass(store, indexes, policy)
+    p1 = _first_pass(store, indexes, policy, on_part)
     status, quality, fl_mean, penalty, fluency = (
         np.concatenate(arrays) if arrays else np.zeros(0)
         for arrays in (p1.status, p1.quality, p1.fluency_mean, p1.penalty, p1.fluency))
@@ -119,7 +121,7 @@ def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, ta
     sentence_rank = np.empty(len(penalty), dtype=np.int64)
     sentence_rank[sentence_order] = np.arange(1, len(penalty) + 1)
     p2 = _second_pass(store, indexes, writer, policy, article_order[:table_limit], article_order[:detail_limit],
-                      sentence_rank, worst_sentence_limit, keep_tables)
+                      sentence_rank, worst_sentence_limit, keep_tables, on_part)
 
     metas = [store.meta(i) for i in indexes]
     reference = ReferenceStats()
@@ -150,7 +152,7 @@ class _Pass2:
 
 def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter | None, policy: Policy, top: np.ndarray,
                  detailed: np.ndarray, sentence_rank: np.ndarray, worst_sentence_limit: int,
-                 keep_tables: Sequence[str]) -> _Pass2:
+                 keep_tables: Sequence[str], on_part: Callable[[], None]) -> _Pass2:
     """Write the final tables part by part, and pick out the rows the reports show."""
     top_rank = {int(g): rank for rank, g in enumerate(top)}
     detail_positions = {int(g) for g in detailed}
@@ -160,6 +162,7 @@ def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter |
     kept: dict[str, list[pd.DataFrame]] = {name: [] for name in keep_tables}
     a_pos = s_pos = 0
     for i in indexes:
+        on_part()
         arts = apply_policy(store.read(i, "articles"), policy)
         for g in [g for g in range(a_pos, a_pos + len(arts)) if g in top_rank]:
             row = arts.iloc[g - a_pos].to_dict()
@@ -215,10 +218,11 @@ def _summary(p1: _Pass1, status: np.ndarray, scored_quality: np.ndarray, sentenc
     return summary
 
 
-def _first_pass(store: PartStore, indexes: Sequence[int], policy: Policy) -> _Pass1:
+def _first_pass(store: PartStore, indexes: Sequence[int], policy: Policy, on_part: Callable[[], None]) -> _Pass1:
     """The numbers every ranking and total needs, one part at a time."""
     p = _Pass1()
     for i in indexes:
+        on_part()
         columns = ["article_id", "path", "line", "status", "reason", "quality", "words", "fluency_mean", "critical", "major", "minor"]
         arts = apply_policy(store.read(i, "articles", columns), policy)
         p.status.append(arts.status.map(STATUS_RANK).to_numpy(dtype=np.int8))

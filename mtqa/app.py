@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Iterable
+from itertools import chain
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ from mtqa.aggregate import DETAIL_LIMIT, TABLE_LIMIT, RunResult, assemble
 from mtqa.baseline import Baseline
 from mtqa.config import Settings
 from mtqa.detect import select_rules
-from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine
+from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine, process_scorer
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
 from mtqa.ingest import IngestOptions, Inventory, discover, prepare, raw_articles, read_articles, with_parallel
 from mtqa.ingest.readers import Limits, read_parallel
 from mtqa.pipeline import CHUNK
+from mtqa.progress import Bar, Progress
 from mtqa.report import html
 from mtqa.report.tables import TableWriter, publish, staging_folder, unify, write_reports
 from mtqa.rows import CORE_SCHEMAS, TABLES, TEXT, chunk_output
@@ -98,15 +100,21 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     done = store.start(_manifest(settings, rules, inventory, opts), opts.resume)
     baseline = Baseline.load(opts.baseline) if opts.baseline else None
 
+    progress = Progress(opts.progress)
     engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers, opts.jobs)
-    _score_chunks(engine, store, inventory, ingest, opts, done)
+    _score_chunks(engine, store, inventory, ingest, opts, done, progress)
     if not store.indexes():
         store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
     staging = staging_folder(out_dir) if out_dir is not None else None
     schemas = _table_schemas(store)
     writer = TableWriter(staging, schemas, opts.output_format) if staging is not None else None
     policy = Policy.from_settings(settings)
-    view = assemble(store, writer, policy, table_limit=TABLE_LIMIT, detail_limit=DETAIL_LIMIT, keep_tables=opts.keep_tables)
+    bar = progress.bar("mtqa: assembling", 2 * len(store.indexes()), " parts")
+    try:
+        view = assemble(store, writer, policy, table_limit=TABLE_LIMIT, detail_limit=DETAIL_LIMIT, keep_tables=opts.keep_tables,
+                        on_part=lambda: bar.update(1))
+    finally:
+        bar.close()
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = ReferenceScorer().corpus(view.reference)
@@ -133,28 +141,36 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
 
 
 def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartStore, inventory: Inventory, ingest: IngestOptions,
-                  opts: RunOptions, done: set[int]) -> None:
-    """Score every chunk not already in the store, writing each as it finishes."""
+                  opts: RunOptions, done: set[int], progress: Progress) -> None:
+    """Score every chunk not already in the store, writing each as it finishes.
+
+    With progress on: the model is prepared first (for the local engine, under its own
+    status line), then the bar counts articles, moving by sentence batch inside a chunk."""
     source = raw_articles(inventory, ingest) if opts.articles is None else opts.articles
     if opts.references_file or opts.sources_file:
         source = with_parallel(source, _lines(opts.references_file, ingest), _lines(opts.sources_file, ingest),
                                (f"-r {opts.references_file}", f"-s {opts.sources_file}"))
     source = prepare(source, ingest.limits)
     work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
-    bar = _progress_bar(opts.progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
+    settings = engine.args[0] if isinstance(engine, LocalEngine) else None
+    if settings is not None and settings.fluency:
+        first = next(work, None)
+        if first is not None:
+            with progress.waiting(f"mtqa: preparing model {settings.model}"):
+                process_scorer(settings)
+            work = chain([first], work)
+    bar = _progress_bar(progress, inventory, ingest, sum(store.meta(i)["articles"] for i in done))
     try:
-        for out in engine.map(work):
+        for out in engine.map(work, bar.within if progress.enabled else None):
             store.write(out)
             if opts.on_error is not None:
                 arts = out.tables["articles"]
                 for row in arts[arts.status == "error"].to_dict("records"):
                     opts.on_error(row)
-            if bar is not None:
-                bar.update(len(out.tables["articles"]))
+            bar.update(len(out.tables["articles"]))
     finally:
         engine.close()
-        if bar is not None:
-            bar.close()
+        bar.close()
 
 
 def _lines(path: str | None, ingest: IngestOptions) -> list[str] | None:
@@ -209,14 +225,13 @@ def _jsonable(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _progress_bar(enabled: bool, inventory: Inventory, ingest: IngestOptions, initial: int) -> Any:
-    """A tqdm bar on stderr; its total comes from a quick count of the articles (no scoring)."""
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
+def _progress_bar(progress: Progress, inventory: Inventory, ingest: IngestOptions, initial: int) -> Bar:
+    """The articles bar; its total comes from a quick count of the articles (no scoring)."""
+    if not progress.enabled:
+        return Bar()
     total = None
     if all(f.path != Path("-") for f in inventory.files):
         total = sum(1 for _ in read_articles(inventory, ingest))
-    return tqdm(desc="mtqa", unit=" articles", total=total, initial=initial, file=sys.stderr, dynamic_ncols=True,
-                smoothing=0.1)
+    bar = progress.bar("mtqa: scoring", total, " articles")
+    bar.update(initial)
+    return bar

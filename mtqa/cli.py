@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from mtqa._version import __version__
 from mtqa.config import FAIL_ON, Settings, apply, load_settings
 from mtqa.errors import ExitCode, MtqaError, UsageError
+from mtqa.progress import Progress
 from mtqa.report import formats
 from mtqa.report.terminal import print_error, use_colour
 from mtqa.types import is_missing
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--with-source", action="store_true", help="give mtqa the source too (mqm, demetr): the source rules run")
     ev.add_argument("--no-crosslingual", action="store_true", help="with --with-source: no embedding comparison (MT006)")
     ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    ev.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress on stderr")
     gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     gt.add_argument("out", metavar="OUT_DIR", help="the output folder of a finished `mtqa score` run")
@@ -258,11 +260,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = load_settings(None)
     settings.fluency = not args.no_fluency
     settings.crosslingual = not args.no_crosslingual
+    progress = Progress.for_terminal(args.quiet)
     if args.kind == "mqm":
-        result = mqm.evaluate_mqm(mqm.read_mqm(args.path, args.limit, args.seed), settings, args.with_source)
+        result = mqm.evaluate_mqm(mqm.read_mqm(args.path, args.limit, args.seed), settings, args.with_source, progress)
         text = mqm.render_mqm(result)
     elif args.kind == "mlqepe":
-        result = mlqepe.evaluate_mlqepe(args.path, settings, args.limit, args.seed)
+        result = mlqepe.evaluate_mlqepe(args.path, settings, args.limit, args.seed, progress)
         text = mlqepe.render_mlqepe(result)
     elif args.kind == "seed":
         result = seed.evaluate_seed(args.path, settings)
@@ -270,7 +273,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         folder = Path(args.path)
         result = demetr.evaluate_demetr(str(folder / "demetr_base.tsv"), str(folder / "demetr_perturbations.tsv.gz"),
-                                        settings, args.limit, args.seed, args.with_source)
+                                        settings, args.limit, args.seed, args.with_source, progress)
         text = demetr.render_demetr(result)
     print(json.dumps(result, indent=2) if args.format == "json" else text)
     return 0

@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
@@ -55,11 +55,11 @@ def process_scorer(settings: Settings) -> Any:
 
 
 def score_chunk(settings: Settings, baseline: Baseline | None, index: int, articles: list[Article],
-                keep_keys: bool = False) -> ChunkOutput:
-    """Score one chunk: the task both engines run."""
+                keep_keys: bool = False, on_progress: Callable[[float], None] | None = None) -> ChunkOutput:
+    """Score one chunk: the task every engine runs (``on_progress``: see ``Pipeline.run_chunk``)."""
     fluency = process_scorer(settings) if settings.fluency else None
     hits, misses = (fluency.cache.hits, fluency.cache.misses) if fluency is not None and fluency.cache else (0, 0)
-    results = Pipeline(settings, fluency, baseline).run_chunk(articles)
+    results = Pipeline(settings, fluency, baseline).run_chunk(articles, on_progress)
     model = None
     if fluency is not None:
         model = {"enabled": True, "model": fluency.lm.info["name"], "calibrated": fluency.calibration is not None,
@@ -71,7 +71,8 @@ def score_chunk(settings: Settings, baseline: Baseline | None, index: int, artic
 
 
 class LocalEngine:
-    """Scores chunks one after another in this process."""
+    """Scores chunks one after another in this process; the only engine that reports
+    progress inside a chunk (``within``: articles of the chunk under way done so far)."""
 
     startup_seconds = 0.0
 
@@ -79,9 +80,10 @@ class LocalEngine:
         self.args = (settings, baseline)
         self.keep_keys = keep_keys
 
-    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+    def map(self, work: Iterable[tuple[int, list[Article]]], within: Callable[[float], None] | None = None) -> Iterator[ChunkOutput]:
         for index, articles in work:
-            yield score_chunk(*self.args, index, articles, self.keep_keys)
+            share = None if within is None else (lambda done, n=len(articles): within(done * n))
+            yield score_chunk(*self.args, index, articles, self.keep_keys, share)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -105,7 +107,8 @@ def _worker_init(threads: int) -> None:
 class ProcessEngine:
     """Scores chunks in ``jobs`` worker processes on this machine.
 
-    A corpus of one chunk is scored in this process (no start-up cost). At most two
+    A corpus of one chunk is scored in this process (no start-up cost); otherwise progress
+    arrives per chunk (``within`` is not called). At most two
     chunks per worker are in flight, so input is read only as fast as it is scored;
     results arrive in completion order and the part store puts them back in input order.
     """
@@ -117,15 +120,16 @@ class ProcessEngine:
         self.pool: Any = None
         self.startup_seconds = 0.0
 
-    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+    def map(self, work: Iterable[tuple[int, list[Article]]], within: Callable[[float], None] | None = None) -> Iterator[ChunkOutput]:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from multiprocessing import get_context
 
         it = iter(work)
         head = list(islice(it, 2))
         if len(head) < 2:
-            for index, articles in head:
-                yield score_chunk(*self.args, index, articles, self.keep_keys)
+            for index, articles in head:  # one chunk: in this process, with progress inside it
+                yield score_chunk(*self.args, index, articles, self.keep_keys,
+                                  None if within is None else (lambda done, n=len(articles): within(done * n)))
             return
         started = time.perf_counter()
         threads = max(1, (os.cpu_count() or 1) // self.jobs)
@@ -158,7 +162,7 @@ class DaskEngine:
 
     At most two tasks per worker thread are in flight, so the client reads the corpus only as
     fast as the cluster scores it. Results arrive in completion order; the part store puts
-    them back in input order.
+    them back in input order. Progress arrives per chunk (``within`` is not called).
     """
 
     def __init__(self, settings: Settings, baseline: Baseline | None, keep_keys: bool,
@@ -183,7 +187,7 @@ class DaskEngine:
         self.baseline = self.client.scatter(baseline, broadcast=True) if baseline is not None else None
         self.keep_keys = keep_keys
 
-    def map(self, work: Iterable[tuple[int, list[Article]]]) -> Iterator[ChunkOutput]:
+    def map(self, work: Iterable[tuple[int, list[Article]]], within: Callable[[float], None] | None = None) -> Iterator[ChunkOutput]:
         from dask.distributed import as_completed
 
         it = iter(work)

@@ -6,7 +6,7 @@ sentences across articles while memory stays bounded by the chunk, not the corpu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,13 +70,15 @@ class Pipeline:
         self.references = ReferenceScorer()
         self._per_path: dict[str, list[Rule]] = {}
 
-    def run_chunk(self, chunk: Sequence[Article]) -> list[ArticleResult]:
-        """Segment every article, score all their sentences with the LM in one go, then detect and score."""
+    def run_chunk(self, chunk: Sequence[Article], on_progress: Callable[[float], None] | None = None) -> list[ArticleResult]:
+        """Segment every article, score all their sentences with the LM in one go, then detect and score.
+
+        ``on_progress`` gets the share of the chunk's sentences the model has scored, after each batch."""
         results = [self._segment(a) for a in chunk]
         docs = [r.doc for r in results if r.doc is not None]
         self._compare_with_sources(docs)
         if self.fluency is not None:
-            flat = iter(self.fluency.score([s.text for d in docs for s in d.sentences]))
+            flat = iter(self.fluency.score([s.text for d in docs for s in d.sentences], on_progress))
             for d in docs:
                 d.fluency = [next(flat) for _ in d.sentences]
         for r in results:

@@ -113,7 +113,7 @@ def test_resume_accepts_a_changed_policy(tmp_path: Path, monkeypatch: pytest.Mon
     corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": TEXTS[i % 3]}) + "\n" for i in range(6)))
     real = engine.score_chunk
 
-    def stop(settings, baseline, index, arts, keep_keys=False):  # type: ignore[no-untyped-def]
+    def stop(settings, baseline, index, arts, keep_keys=False, on_progress=None):  # type: ignore[no-untyped-def]
         if index == 1:
             raise KeyboardInterrupt
         return real(settings, baseline, index, arts, keep_keys)

@@ -299,7 +299,7 @@ def test_a_corrupt_part_is_scored_again_on_resume(tmp_path: Path, monkeypatch: p
     assert run(tmp_path, str(corpus), "--chunk-size", "2", out="full") == 0
     real = engine.score_chunk
 
-    def stop_at_2(settings, baseline, index, arts, keep_keys=False):  # type: ignore[no-untyped-def]
+    def stop_at_2(settings, baseline, index, arts, keep_keys=False, on_progress=None):  # type: ignore[no-untyped-def]
         if index == 2:
             raise KeyboardInterrupt
         return real(settings, baseline, index, arts, keep_keys)

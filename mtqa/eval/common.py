@@ -4,6 +4,7 @@ pipeline on plain texts, and rounding and printing numbers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.pipeline import Pipeline
+from mtqa.progress import Progress
 from mtqa.scoring import estimate
 from mtqa.types import Article
 
@@ -60,21 +62,26 @@ def make_pipeline(settings: Settings) -> Pipeline:
 
 
 def score_texts(texts: Sequence[str], settings: Settings, sources: Sequence[str | None] | None = None,
-                source_langs: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
-    """Run the ``mtqa score`` pipeline on each text as one article.
+                source_langs: Sequence[str | None] | None = None, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Run the ``mtqa score`` pipeline on each text as one article (``progress``: a bar by
+    model batch, after the model's preparation).
 
     Per text: ``est_mqm``, ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``,
     ``features`` (the estimate's features summed over the sentences), and with the model
     ``fluency`` and ``slor`` (sentence means) and ``lm_mean_logprob`` (per token).
     """
-    pipeline = make_pipeline(settings)
+    progress = progress or Progress(False)
+    with progress.waiting(f"mtqa eval: preparing model {settings.model}") if settings.fluency else nullcontext():
+        pipeline = make_pipeline(settings)
+    bar = progress.bar("mtqa eval: scoring", len(texts), " texts")
     out = []
     for i in range(0, len(texts), 256):
         chunk = texts[i:i + 256]
         articles = [Article(id=str(i + k), text=t or " ", path="eval",
                             source=sources[i + k] if sources is not None else None,
                             source_lang=source_langs[i + k] if source_langs is not None else None) for k, t in enumerate(chunk)]
-        for res in pipeline.run_chunk(articles):
+        within = (lambda done, n=len(chunk): bar.within(done * n)) if progress.enabled else None
+        for res in pipeline.run_chunk(articles, within):
             scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []
             calibrated = [f.fluency for f in scored if f.fluency is not None]
             tokens = sum(f.tokens for f in scored)
@@ -87,6 +94,8 @@ def score_texts(texts: Sequence[str], settings: Settings, sources: Sequence[str 
                 "slor": float(np.mean([f.slor for f in scored])) if scored else None,
                 "lm_mean_logprob": sum(f.logprob for f in scored) / tokens if tokens else None,
             })
+        bar.update(len(chunk))
+    bar.close()
     return out
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from mtqa.config import Settings
 from mtqa.eval.common import read_tsv, rounded, score_texts, shown
+from mtqa.progress import Progress
 
 #: DEMETR perturbations that are degenerate output (issue 11): a loop, code-mixing, an empty
 #: or an unrelated translation; the last is fluent English, found only with the source
@@ -25,7 +26,7 @@ DEMETR_LANGS = {"chinese_simple": "zh", "czech": "cs", "french": "fr", "german":
 
 
 def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int,
-                    with_source: bool = False) -> dict[str, Any]:
+                    with_source: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Per DEMETR perturbation: share of perturbed sentences scored worse than their MT (by est_mqm, findings, SLOR)
     and share flagged."""
     base = read_tsv(base_path, "DEMETR base", {"id", "mt_sent"})
@@ -42,7 +43,7 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
         lang = dict(zip(base.id, base.lang_tag.map(DEMETR_LANGS)))
         ids_in_order = base.id.tolist() + pert.id.tolist() + (base.id.tolist() if references else [])
         sources, langs = [src[i] for i in ids_in_order], [lang[i] for i in ids_in_order]
-    scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist() + references, settings, sources, langs)
+    scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist() + references, settings, sources, langs, progress)
     by_id = dict(zip(base.id, scores[:len(base)]))
     rows = []
     for r, s in zip(pert.itertuples(), scores[len(base):len(base) + len(pert)]):

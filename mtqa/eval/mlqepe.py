@@ -10,10 +10,12 @@ import numpy as np
 
 from mtqa.config import Settings
 from mtqa.eval.common import numbers, read_tsv, rounded, score_texts, shown
+from mtqa.progress import Progress
 from mtqa.types import Finding
 
 
-def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int) -> dict[str, Any]:
+def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int,
+                    progress: Progress | None = None) -> dict[str, Any]:
     """Pearson/Spearman of mtqa scores against DA ``z_mean``, and word-level MCC/F1 against OK/BAD tags."""
     from scipy.stats import pearsonr, spearmanr
 
@@ -21,7 +23,7 @@ def evaluate_mlqepe(path: str, settings: Settings, limit: int | None, seed: int)
     if limit and limit < len(df):
         df = df.iloc[sorted(random.Random(seed).sample(range(len(df)), limit))]
     z = numbers(df, "z_mean", path)
-    scores = score_texts(df.mt.tolist(), settings)
+    scores = score_texts(df.mt.tolist(), settings, progress=progress)
     out: dict[str, Any] = {"rows": len(df), "correlations": {}}
     for name in ("est_mqm", "quality", "slor"):
         values = np.array([s[name] if s[name] is not None else np.nan for s in scores], dtype=float)

@@ -33,6 +33,7 @@ from mtqa.errors import UsageError
 from mtqa.eval import goals
 from mtqa.eval.common import file_line, is_human, read_tsv, rounded, score_texts, shown
 from mtqa.eval.stats import correlations, flag_rates
+from mtqa.progress import Progress
 from mtqa.types import Finding
 
 Span = tuple[int, int, str]  # (start, end, MQM category) of an annotated target error
@@ -67,17 +68,19 @@ def read_mqm(path: str, limit: int | None, seed: int) -> list[MqmRow]:
     return rows
 
 
-def mqm_frame(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False) -> pd.DataFrame:
+def mqm_frame(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False,
+              progress: Progress | None = None) -> pd.DataFrame:
     """One row per system and segment: the human scores, mtqa's scores and the estimate's
     features (``x_<name>``, summed over the sentences); what ``bench/fit_estimate.py`` fits on."""
-    return _scored(rows, settings, with_source)[0]
+    return _scored(rows, settings, with_source, progress)[0]
 
 
-def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool) -> tuple[pd.DataFrame, list[list[Finding]]]:
+def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool,
+            progress: Progress | None) -> tuple[pd.DataFrame, list[list[Finding]]]:
     records, findings = [], []
     sources = [r.source for r in rows] if with_source else None
     langs = ["zh"] * len(rows) if with_source else None
-    for row, scores in zip(rows, score_texts([r.target for r in rows], settings, sources, langs)):
+    for row, scores in zip(rows, score_texts([r.target for r in rows], settings, sources, langs, progress)):
         found = scores.pop("findings")
         features = scores.pop("features")
         major = [f for f in found if f.severity.value != "minor"]
@@ -88,10 +91,11 @@ def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool) -> tu
     return pd.DataFrame(records), findings
 
 
-def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False) -> dict[str, Any]:
+def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False,
+                 progress: Progress | None = None) -> dict[str, Any]:
     """Correlations, span precision and recall, flag rates and goals against expert MQM; with
     ``with_source`` the source rules run too (the MQM files have the Chinese source)."""
-    frame, findings = _scored(rows, settings, with_source)
+    frame, findings = _scored(rows, settings, with_source, progress)
     span_stats: dict[str, dict[str, int]] = {}
     category_stats: dict[str, dict[str, int]] = {}
     for row, found in zip(rows, findings):

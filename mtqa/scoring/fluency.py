@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -117,7 +117,8 @@ class BatchPolicy:
         return batches
 
 
-def token_logprobs(lm: LoadedModel, texts: Sequence[str], policy: BatchPolicy | None = None) -> list[list[tuple[int, int, float]]]:
+def token_logprobs(lm: LoadedModel, texts: Sequence[str], policy: BatchPolicy | None = None,
+                   on_rows: Callable[[int], None] | None = None) -> list[list[tuple[int, int, float]]]:
     """(start, end, log-prob) of every token of every text, in the order given.
 
     Texts are tokenised in groups (the next group on a helper thread while the model
@@ -125,7 +126,7 @@ def token_logprobs(lm: LoadedModel, texts: Sequence[str], policy: BatchPolicy | 
     the decoder once; the LM head runs on chunks of the real (unpadded) positions and only
     the target token's log-probability leaves the device. On CUDA the next batch is
     queued before the previous one's results are read back, so the GPU does not wait
-    for Python.
+    for Python. ``on_rows`` is told how many texts each batch finished.
     """
     policy = policy or BatchPolicy.for_device(lm.device)
     result: list[list[tuple[int, int, float]]] = [[] for _ in texts]
@@ -139,6 +140,8 @@ def token_logprobs(lm: LoadedModel, texts: Sequence[str], policy: BatchPolicy | 
             n = len(ids[i])
             result[base + i] = [(a, b, lp) for (a, b), lp in zip(offsets[i], flat[pos:pos + n])]
             pos += n
+        if on_rows is not None:
+            on_rows(len(batch))
 
     for base, ids, offsets in _tokenised(lm, texts, policy.group):
         for batch in policy.plan([len(x) + 1 for x in ids]):
@@ -263,19 +266,28 @@ class FluencyScorer:
         key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "dtype")}, sort_keys=True)
         self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}|v{SCORE_FORMAT}") if use_cache else None
 
-    def token_scores(self, texts: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
-        """Token log-probs of each distinct non-blank text (from the cache where it has them)."""
+    def token_scores(self, texts: Sequence[str], on_progress: Callable[[float], None] | None = None
+                     ) -> dict[str, list[tuple[int, int, float]]]:
+        """Token log-probs of each distinct non-blank text (from the cache where it has them);
+        ``on_progress`` gets the share of the texts done after each model batch."""
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         found = self.cache.get_many(unique) if self.cache else {}
         todo = [t for t in unique if t not in found]
-        fresh = dict(zip(todo, token_logprobs(self.lm, todo, self.policy))) if todo else {}
+        on_rows = None
+        if on_progress is not None and todo:
+            done = [len(unique) - len(todo)]
+
+            def on_rows(n: int) -> None:
+                done[0] += n
+                on_progress(done[0] / len(unique))
+        fresh = dict(zip(todo, token_logprobs(self.lm, todo, self.policy, on_rows))) if todo else {}
         if self.cache and fresh:
             self.cache.put_many(fresh)
         return {**{t: [tuple(x) for x in v] for t, v in found.items()}, **fresh}  # type: ignore[misc]
 
-    def score(self, texts: Sequence[str]) -> list[SentenceFluency | None]:
-        """One result per input text, in order (None for empty text)."""
-        toks = self.token_scores(texts)
+    def score(self, texts: Sequence[str], on_progress: Callable[[float], None] | None = None) -> list[SentenceFluency | None]:
+        """One result per input text, in order (None for empty text); ``on_progress`` as in :meth:`token_scores`."""
+        toks = self.token_scores(texts, on_progress)
         return [build(t, toks[t], self.calibration) if t in toks else None for t in texts]
 
     def signature(self) -> dict[str, Any]:
