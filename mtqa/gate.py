@@ -9,7 +9,7 @@ resumed run may change its policy.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -93,6 +93,8 @@ class GateResult:
     allowed_failing: float
     error_articles: int
     reasons: list[str]
+    #: the policy it was decided under (fail_on, min_quality, max_failing_articles)
+    policy: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -107,7 +109,7 @@ def decide(status_counts: dict[str, int], policy: Policy) -> GateResult:
     if not scored and not errors:
         reasons.append("no input articles: nothing was scored (empty files or folders?)")
         return GateResult(passed=False, exit_code=int(ExitCode.INPUT), failing_articles=0, allowed_failing=allowed,
-                          error_articles=0, reasons=reasons)
+                          error_articles=0, reasons=reasons, policy=asdict(policy))
     if failing > allowed:
         share = f", {policy.max_failing_articles} of {scored}" if str(policy.max_failing_articles).strip().endswith("%") else ""
         reasons.append(f"{failing} failing article(s), at most {int(allowed)} allowed (max-failing-articles={policy.max_failing_articles}{share})")
@@ -115,7 +117,7 @@ def decide(status_counts: dict[str, int], policy: Policy) -> GateResult:
         reasons.append(f"{errors} article(s) could not be scored (status=error)")
     code = ExitCode.INPUT if errors else ExitCode.GATE_FAILED if failing > allowed else ExitCode.OK
     return GateResult(passed=failing <= allowed, exit_code=int(code), failing_articles=failing,
-                      allowed_failing=allowed, error_articles=errors, reasons=reasons)
+                      allowed_failing=allowed, error_articles=errors, reasons=reasons, policy=asdict(policy))
 
 
 def gate_table(articles: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, GateResult]:

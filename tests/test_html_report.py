@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from mtqa.cli import main
-from mtqa.report.html import highlight, json_for_script
+import numpy as np
+
+from mtqa.report.html import histogram, json_for_script, pieces
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAYLOADS = [
@@ -46,9 +48,28 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_escaping_helpers() -> None:
     assert "<" not in json_for_script({"x": "</script><b>"})
-    marked = highlight('a <b> "c"', [{"start": 2, "end": 5, "severity": "major", "code": "MT105", "name": "html-markup",
-                                      "message": 'x"><img onerror=1>', "suggestion": None}])
-    assert marked.startswith("a <mark") and "&lt;b&gt;</mark>" in marked and "<img" not in marked
+    cut = pieces('a <b> "c"', [{"start": 2, "end": 5, "severity": "major", "code": "MT105"}])
+    assert cut == [{"text": "a ", "mark": None, "codes": "", "refs": []},
+                   {"text": "<b>", "mark": "major", "codes": "MT105", "refs": [1]},
+                   {"text": ' "c"', "mark": None, "codes": "", "refs": []}]
+
+
+def test_histogram_bins_fit_the_values() -> None:
+    chart = histogram(np.array([81.0, 84.5, 88.0, 90.2, np.nan]), "q")
+    labels = [r["label"] for r in chart["rows"]]
+    assert labels[0] == "81-82" and labels[-1] == "90-91" and len(labels) == 10  # not one 80-90 bar
+    assert [r["label"] for r in histogram(np.array([3.0, 97.0]), "q")["rows"]][:2] == ["0-10", "10-20"]
+    assert sum(float(r["shown"]) for r in chart["rows"]) == 4
+
+
+def test_report_explains_itself(report: Path) -> None:
+    page = report.read_text()
+    assert '<meta name=viewport content="width=device-width, initial-scale=1">' in page
+    assert "Legend" in page and "<mark class=sev-critical>critical</mark>" in page
+    assert "MT101 placeholder-token" in page  # rule names beside codes in the chart
+    finding_rows = page.count('<tr id="a0-f')
+    assert finding_rows >= 1 and "left by the scraper" in page and "&rarr; remove it" in page  # message and fix visible
+    assert "&lt;script&gt;document.body" in page and "<script>document.body" not in page
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
@@ -59,10 +80,11 @@ def test_report_in_a_real_browser(report: Path, tmp_path: Path) -> None:
     assert "data-pwned" not in html.split("<body", 1)[1].split(">", 1)[0], "a payload ran"
     assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr.replace("Failed to call method", ""), dom.stderr[-2000:]
     assert html.count('data-code="MT101"') == len(PAYLOADS)
-    assert '<mark class="sev-major" data-code="MT101"' in html and '>[19659007]</mark>' in html
+    assert '<mark class="sev-major" data-code="MT101">[19659007]</mark>' in html
     assert "&lt;script&gt;" in html  # the payload is shown as text
     rows = html.split('<tbody id="rows">')[1].split("</tbody>")[0]
     assert rows.count("<tr>") == len(PAYLOADS), "the table was not rendered by its script"
-    shot = tmp_path / "report.png"
-    chromium("--window-size=1280,2200", f"--screenshot={shot}", report.as_uri())
-    assert shot.stat().st_size > 10_000
+    for width in (1400, 400):  # desktop and phone; docs/report-*.png were looked at
+        shot = tmp_path / f"report-{width}.png"
+        chromium(f"--window-size={width},2400", "--hide-scrollbars", f"--screenshot={shot}", report.as_uri())
+        assert shot.stat().st_size > 10_000

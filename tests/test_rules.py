@@ -29,7 +29,7 @@ CASES = [
     ("MT203", "Intro.\n\nmet several times on the sidelines of international meetings but held one summit.", "met",
      "Intro.\n\niPhone sales rose sharply in the third quarter of the year."),
     ("MT204", "Intro.\n\nThey met several times on the sidelines of international meetings. Then they held one summit in Helsinki in July",
-     "y", "Intro.\n\nThey met several times. Then they held one summit in Helsinki in July."),
+     "July", "Intro.\n\nThey met several times. Then they held one summit in Helsinki in July."),
     ("MT205", "Intro.\n\nRussia denies the allegations that it violated the", "the", "Intro.\n\nRussia denies the allegations that it violated the treaty."),
     ("MT301", "Trump questioned claims that Russia had been ingested in the 2016 elections.", "ingested",
      "The dog had ingested in the afternoon a large amount of poison."),

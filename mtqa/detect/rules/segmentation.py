@@ -94,8 +94,9 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if not s.last_in_paragraph or s.paragraph == headline or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
             continue
         if len(words(s.text)) >= (min_alone if s.first_in_paragraph else min_words):
-            end = s.end
-            yield Hit(max(s.start, end - 1), end, "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
+            last = s.text.rstrip()
+            start = s.start + last.rfind(last.split()[-1])  # the last word, where the punctuation is missing
+            yield Hit(start, s.start + len(last), "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
 
 
 @rule("MT205", "truncated-ending", "Fluency/Grammar", "minor")
