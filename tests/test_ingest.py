@@ -44,13 +44,28 @@ def test_boms_and_crlf(tmp_path: Path, encoding: str, prefix: bytes) -> None:
 
 
 def test_undecodable_and_empty_files_are_kept_as_errors(tmp_path: Path) -> None:
-    (tmp_path / "bad.txt").write_bytes(b"fine line\nbad \xff byte\n")
+    garbage = bytes(b for b in range(256) if b not in b"\r\n")  # no encoding reads it
+    (tmp_path / "bad.txt").write_bytes(b"fine line\nbad " + garbage + b" bytes\n")
     (tmp_path / "empty.txt").write_text("   \n")
     (tmp_path / "ok.txt").write_text("A good article.")
     arts = {a.id.rsplit("/", 1)[-1]: a for a in read(tmp_path)}
     assert arts["bad.txt"].error and "UTF-8" in arts["bad.txt"].error and arts["bad.txt"].line == 2
     assert arts["empty.txt"].error == "empty article: no text"
     assert arts["ok.txt"].error is None
+
+
+def test_windows_1252_is_read_and_the_guess_recorded(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes("Title\n\nHe was “déçu” – the talks failed.\n".encode("cp1252"))
+    (tmp_path / "b.jsonl").write_bytes(b'{"id": "u", "text": "Plain line."}\n' + '{"id": "c", "text": "Le café, he said."}\n'.encode("cp1252"))
+    (tmp_path / "c.csv").write_bytes("id,text\nx,The café opened – at last.\n".encode("cp1252"))
+    (tmp_path / "d.tsv").write_bytes("id\ttext\nr\tМосква заявила о переговорах в Женеве.\n".encode("cp1251"))
+    arts = {a.id.rsplit("/", 1)[-1]: a for a in read(tmp_path)}
+    assert arts["a.txt"].text.endswith("He was “déçu” – the talks failed.\n") and arts["a.txt"].extra["encoding_detected"] == "cp1252"
+    assert "encoding_detected" not in arts["u"].extra  # UTF-8 lines are UTF-8
+    assert arts["c"].text == "Le café, he said." and arts["c"].extra["encoding_detected"] == "cp1252"
+    assert arts["x"].text == "The café opened – at last." and arts["x"].extra["encoding_detected"] == "cp1252"
+    assert arts["r"].text.startswith("Москва") and arts["r"].extra["encoding_detected"] == "cp1251"
+    assert not any(a.error for a in arts.values())
 
 
 def test_jsonl_bad_lines_and_extras(tmp_path: Path) -> None:

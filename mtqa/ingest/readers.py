@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from mtqa.ingest.decode import DecodeError, decode_bytes, normalise_newlines
+from mtqa.ingest.decode import DecodeError, decode_bytes, decode_guessing, normalise_newlines, sniff_legacy
 from mtqa.types import Article
 
 #: Optional article fields every tabular format understands; others are carried as extras.
@@ -112,11 +112,11 @@ def _per_line(path: Path, article_id: str, stream: IO[bytes] | None, limits: Lim
     with fh:
         lineno = 0
         try:
-            for lineno, line in _text_lines(fh, limits):
+            for lineno, line, guess in _text_lines(fh, limits):
                 if isinstance(line, Exception):
                     yield Article(id=f"{article_id}:{lineno}", text="", path=str(path), line=lineno, error=str(line))
                 elif (article := make(line, lineno)) is not None:
-                    yield article
+                    yield _with_encoding(article, guess)
         except READ_ERRORS as exc:  # truncated gzip, corrupt deflate data, a gzip bomb and the like
             yield Article(id=f"{article_id}:{lineno + 1}", text="", path=str(path), line=lineno + 1,
                           error=f"{cannot_read(exc)} (the rest of the file is not read)")
@@ -125,7 +125,7 @@ def _per_line(path: Path, article_id: str, stream: IO[bytes] | None, limits: Lim
 def read_parallel(path: Path, limits: Limits = Limits()) -> list[str]:
     """The lines of a line-aligned source or reference file (``-s``/``-r``)."""
     with open_input(path, limits) as fh:
-        return [line if isinstance(line, str) else "" for _, line in _text_lines(fh, limits)]
+        return [line if isinstance(line, str) else "" for _, line, _ in _text_lines(fh, limits)]
 
 
 def read_text(path: Path, article_id: str, stream: IO[bytes] | None = None, limits: Limits = Limits()) -> Iterator[Article]:
@@ -138,14 +138,21 @@ def read_text(path: Path, article_id: str, stream: IO[bytes] | None = None, limi
         if overlong:
             yield Article(id=article_id, text="", path=str(path), line=1, error=too_long(limits.article_chars + 1, limits))
             return
-        text = decode_bytes(raw)
+        text, guess = decode_guessing(raw)
     except DecodeError as exc:
         yield Article(id=article_id, text="", path=str(path), line=exc.line, error=str(exc))
         return
     except READ_ERRORS as exc:
         yield Article(id=article_id, text="", path=str(path), error=cannot_read(exc))
         return
-    yield _checked(Article(id=article_id, text=text, path=str(path), line=1, title=split_title(text)))
+    yield _with_encoding(_checked(Article(id=article_id, text=text, path=str(path), line=1, title=split_title(text))), guess)
+
+
+def _with_encoding(article: Article, guess: str | None) -> Article:
+    """The article, with the legacy encoding its bytes were read in recorded (``encoding_detected``)."""
+    if guess is not None:
+        article.extra["encoding_detected"] = guess
+    return article
 
 
 def cannot_read(exc: BaseException) -> str:
@@ -161,14 +168,19 @@ def read_jsonl(path: Path, article_id: str, text_col: str, id_col: str, stream: 
                      lambda line, n: _jsonl_record(line, n, path, article_id, text_col, id_col) if line.strip() else None)
 
 
-def _text_lines(fh: io.BufferedReader, limits: Limits) -> Iterator[tuple[int, str | Exception]]:
-    """Decode line by line (streaming, each line capped); UTF-16 files are decoded whole first."""
+def _text_lines(fh: io.BufferedReader, limits: Limits) -> Iterator[tuple[int, str | Exception, str | None]]:
+    """Decode line by line (streaming, each line capped): (line number, text or the error,
+    the legacy encoding it was read in or None). UTF-16 files are decoded whole first. The
+    first line that is not UTF-8 sets the file's legacy encoding (guessed from it), which
+    reads every later line that is not UTF-8 either."""
     if fh.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         try:
-            yield from enumerate(decode_bytes(fh.read()).split("\n"), start=1)
+            for n, line in enumerate(decode_bytes(fh.read()).split("\n"), start=1):
+                yield n, line, None
         except DecodeError as exc:
-            yield exc.line, exc
+            yield exc.line, exc, None
         return
+    legacy: str | None = None
     cap = limits.article_chars * 4 + (1 << 20)  # the text, its metadata and JSON escapes
     lineno = 0
     while raw := fh.readline(cap):
@@ -176,12 +188,22 @@ def _text_lines(fh: io.BufferedReader, limits: Limits) -> Iterator[tuple[int, st
         if not raw.endswith(b"\n") and len(raw) >= cap:
             while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass  # skip the rest of the runaway line, in bounded pieces
-            yield lineno, InputTooLarge(f"line longer than {cap:,} bytes: {too_long(limits.article_chars + 1, limits)}")
+            yield lineno, InputTooLarge(f"line longer than {cap:,} bytes: {too_long(limits.article_chars + 1, limits)}"), None
             continue
+        raw = raw.rstrip(b"\r\n")
         try:
-            yield lineno, decode_bytes(raw.rstrip(b"\r\n"))
+            yield lineno, decode_bytes(raw), None
+            continue
         except DecodeError as exc:
-            yield lineno, exc
+            error = exc
+        try:
+            if legacy is None:
+                text, legacy = decode_guessing(raw)
+            else:
+                text = normalise_newlines(raw.decode(legacy))
+            yield lineno, text, legacy
+        except (DecodeError, UnicodeDecodeError):
+            yield lineno, error, None
 
 
 def _jsonl_record(line: str, lineno: int, path: Path, article_id: str, text_col: str, id_col: str) -> Article:
@@ -209,7 +231,9 @@ def read_delimited(path: Path, article_id: str, text_col: str, id_col: str, deli
     """
     try:
         fh = open_input(path, limits, stream)
-        encoding = "utf-16" if fh.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+        sample = fh.peek(1 << 16)
+        legacy = sniff_legacy(sample)
+        encoding = "utf-16" if sample[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else legacy or "utf-8-sig"
     except READ_ERRORS as exc:
         yield Article(id=article_id, text="", path=str(path), error=cannot_read(exc))
         return
@@ -242,7 +266,7 @@ def read_delimited(path: Path, article_id: str, text_col: str, id_col: str, deli
                 if merged:
                     yield Article(id=f"{article_id}:{line}", text="", path=str(path), line=line, error=merged)
                 else:
-                    yield _delimited_record(row, header, line, path, article_id, text_col, id_col)
+                    yield _with_encoding(_delimited_record(row, header, line, path, article_id, text_col, id_col), legacy)
             line = reader.line_num + 1
 
 
