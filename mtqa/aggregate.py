@@ -67,7 +67,9 @@ class Assembled:
     worst_sentences: pd.DataFrame
     reference: ReferenceStats
     suppressed: int
-    keys: list[str] | None
+    #: findings dropped by the articles' own ``mtqa_ignore`` fields
+    ignored: int
+    baseline_entries: list[dict[str, str]] | None
     fluency_model: dict[str, Any] | None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -137,7 +139,8 @@ def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, ta
         fluency_mean=fl_mean[~np.isnan(fl_mean)] if fluency_model is not None else None,
         detail=p2.detail, worst_sentences=p2.worst_sentences, reference=reference,
         suppressed=sum(int(m.get("suppressed", 0)) for m in metas),
-        keys=[k for m in metas for k in m.get("keys", [])] if any("keys" in m for m in metas) else None,
+        ignored=sum(int(m.get("ignored", 0)) for m in metas),
+        baseline_entries=[e for m in metas for e in m.get("baseline", [])] if any("baseline" in m for m in metas) else None,
         fluency_model=fluency_model, tables=p2.tables,
     )
 

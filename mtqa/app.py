@@ -123,13 +123,14 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
     else:
         summary["fluency"] = {"enabled": False, "reason": "--no-fluency"}
     summary["baseline"] = {"file": opts.baseline, "suppressed": view.suppressed} if baseline else None
+    summary["ignored_in_input"] = view.ignored
     summary["gate"] = decide({k: summary["articles"][k] for k in ("pass", "warn", "fail", "error")}, policy).as_dict()
     summary["engine"] = {"name": opts.engine, "chunk_articles": opts.chunk_size, "chunks": len(store.indexes()),
                          "resumed_chunks": len(done), "startup_seconds": engine.startup_seconds}
     if opts.write_baseline:
         from mtqa import baseline as baseline_file
 
-        baseline_file.write(opts.write_baseline, view.keys or [])
+        baseline_file.write(opts.write_baseline, view.baseline_entries or [])
     model_sig = (view.fluency_model or {}).get("signature") if settings.fluency else None
     summary["signature"] = signature.build(settings, rules, model_sig or ({"name": settings.model} if settings.fluency else None))
     result = RunResult(summary, view, out_dir, view.tables, schemas)

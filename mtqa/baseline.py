@@ -1,7 +1,9 @@
 """Baselines: accept the findings a corpus already has, and gate only on new ones.
 
 ``--write-baseline FILE`` records every finding; ``--baseline FILE`` drops the findings
-it records before statuses and the gate are computed (the summary counts them).
+it records before statuses and the gate are computed (the summary counts them). The file
+is JSON a reviewer can read and diff: one entry per finding with its rule, article,
+flagged text and sentence, and the key that matches it.
 
 A finding's key is (article id, rule code, flagged text, the text of its sentence with
 spacing folded), so editing other sentences of an article, or moving the sentence
@@ -27,9 +29,18 @@ _SPACE = re.compile(r"\s+")
 
 
 def finding_key(doc: Document, f: Finding) -> str:
-    sentence = doc.sentences[f.sentence].text if f.sentence is not None else ""
-    raw = "\x00".join((doc.article.id, f.code, _squeezed(f.text), _squeezed(sentence)))
+    raw = "\x00".join((doc.article.id, f.code, _squeezed(f.text), _squeezed(_sentence(doc, f))))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def entry(doc: Document, f: Finding) -> dict[str, str]:
+    """The baseline file's record of a finding: what a reviewer reads, and its key."""
+    return {"rule": f.code, "name": f.name, "article": doc.article.id, "text": f.text,
+            "sentence": _squeezed(_sentence(doc, f)), "key": finding_key(doc, f)}
+
+
+def _sentence(doc: Document, f: Finding) -> str:
+    return doc.sentences[f.sentence].text if f.sentence is not None else ""
 
 
 @lru_cache(maxsize=256)
@@ -45,9 +56,10 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str) -> Baseline:
+        """A baseline file: entries with a ``key`` (or the bare keys older versions wrote)."""
         try:
             data = json.loads(Path(path).read_text("utf-8"))
-            return cls(data["findings"])
+            return cls(e if isinstance(e, str) else e["key"] for e in data["findings"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{path}: not a readable mtqa baseline ({type(exc).__name__}: {exc})") from None
 
@@ -64,8 +76,11 @@ class Baseline:
         return kept
 
 
-def write(path: str, keys: list[str]) -> None:
-    data = {"mtqa": __version__, "findings": sorted(keys)}
+def write(path: str, entries: list[dict[str, str]]) -> None:
+    """The baseline file, entries sorted by article, rule and text (stable diffs)."""
+    ordered = sorted(entries, key=lambda e: (e["article"], e["rule"], e["text"], e["key"]))
+    data = {"mtqa": __version__, "about": "findings accepted by `mtqa score --baseline`; delete an entry to stop accepting it",
+            "findings": ordered}
     try:
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:

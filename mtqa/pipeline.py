@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mtqa.baseline import Baseline, finding_key
+from mtqa.baseline import Baseline
+from mtqa.baseline import entry as baseline_entry
 from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
 from mtqa.detect.textutil import words
@@ -38,10 +39,11 @@ class ArticleResult:
     reason: str = ""
     reference: dict[str, float | int | None] | None = None
     reference_stats: ReferenceStats | None = None
-    #: baseline keys of the findings (see mtqa.baseline), for --write-baseline
-    keys: list[str] = field(default_factory=list)
-    #: findings the baseline suppressed
+    #: baseline entries of the findings (see mtqa.baseline), for --write-baseline
+    baseline_entries: list[dict[str, str]] = field(default_factory=list)
+    #: findings the baseline suppressed, and those the article's ``mtqa_ignore`` field dropped
     suppressed: int = 0
+    ignored: int = 0
     #: estimated MQM of each sentence, and of the article (their sum); see mtqa.scoring.estimate
     sentence_est: list[float] = field(default_factory=list)
     est_mqm: float | None = None
@@ -52,7 +54,7 @@ class ArticleResult:
 
 def _failed(r: ArticleResult, exc: Exception) -> None:
     """Mark an article that mtqa failed on (a bug or an input it cannot handle) as an error row."""
-    r.doc, r.findings, r.keys, r.status = None, [], [], "error"
+    r.doc, r.findings, r.baseline_entries, r.status = None, [], [], "error"
     r.quality = r.penalty = r.est_mqm = r.est_mqm_100w = None
     r.sentence_est, r.sentence_est_100w = [], []
     r.reason = f"mtqa failed on this article: {type(exc).__name__}: {str(exc)[:200]} (please report it)"
@@ -101,7 +103,10 @@ class Pipeline:
     def _check(self, r: ArticleResult) -> None:
         assert r.doc is not None
         found = detect(r.doc, self._rules_for(r.article.path), self.settings.severity)
-        r.keys = [finding_key(r.doc, f) for f in found]
+        if r.article.ignore:
+            kept = [f for f in found if not f.code.startswith(r.article.ignore)]
+            r.ignored, found = len(found) - len(kept), kept
+        r.baseline_entries = [baseline_entry(r.doc, f) for f in found]
         r.findings = self.baseline.filter(r.doc, found) if self.baseline is not None else found
         r.suppressed = len(found) - len(r.findings)
         self._finish(r)

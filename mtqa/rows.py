@@ -70,10 +70,11 @@ def chunk_output(index: int, results: Sequence[ArticleResult], keep_keys: bool =
             reference.add(r.reference_stats)
     meta: dict[str, Any] = {
         "articles": len(results), "suppressed": sum(r.suppressed for r in results),
+        "ignored": sum(r.ignored for r in results),
         "reference": reference.as_dict(), "fluency": fluency,
     }
     if keep_keys:
-        meta["keys"] = [k for r in results for k in r.keys]
+        meta["baseline"] = [e for r in results for e in r.baseline_entries]
     tables = {
         "articles": pd.DataFrame(articles, columns=_ordered(ARTICLE_COLUMNS + [TEXT], articles)),
         "sentences": pd.DataFrame(sentences, columns=_ordered(SENTENCE_COLUMNS, sentences)),

@@ -37,6 +37,8 @@ class Article:
     reference: str | None = None
     #: the source-language text this article translates, when the input has it
     source: str | None = None
+    #: rule codes or prefixes whose findings are dropped for this article (its ``mtqa_ignore`` field)
+    ignore: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
 

@@ -168,21 +168,42 @@ def test_readme_rules_table_is_current() -> None:
     assert table == rules_markdown(all_rules()), "README rules table is stale: paste `mtqa rules -f markdown`"
 
 
-def test_baseline_accepts_existing_findings_and_catches_new_ones(tmp_path: Path) -> None:
+def test_baseline_accepts_existing_findings_and_catches_new_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     article = tmp_path / "a.txt"
     text = "Title\n\nThe talks ended. [19659007] More talks followed.\n\nRussia had been ingested in the elections."
     article.write_text(text)
     base = tmp_path / "baseline.json"
     assert score(tmp_path, "--write-baseline", str(base), str(article)) == 0  # recording the baseline is not a failure
+    entries = json.loads(base.read_text())["findings"]  # readable: a reviewer sees what is accepted
+    assert {(e["rule"], e["text"]) for e in entries} >= {("MT101", "[19659007]"), ("MT301", "ingested")}
+    assert all(e["article"] == str(article) and e["sentence"] and len(e["key"]) == 24 for e in entries)
     assert score(tmp_path, "--baseline", str(base), str(article)) == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["baseline"]["suppressed"] >= 2
+    capsys.readouterr()
+    score(tmp_path, "--baseline", str(base), "-f", "text", str(article))
+    assert f"baseline: {summary['baseline']['suppressed']} finding(s) accepted by {base}" in capsys.readouterr().out
     article.write_text("Title\n\nAn unrelated new first paragraph.\n\n" + text.split("\n\n", 1)[1])
     assert score(tmp_path, "--baseline", str(base), str(article)) == 0, "an unrelated edit invalidated the baseline"
     article.write_text(text + "\n\nSource link")
     assert score(tmp_path, "--baseline", str(base), str(article)) == 1, "a new problem was hidden"
     (tmp_path / "bad.json").write_text("{")
     assert score(tmp_path, "--baseline", str(tmp_path / "bad.json"), str(article)) == 2
+
+
+def test_mtqa_ignore_suppresses_per_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "The talks ended. [19659007] Russia had been ingested in the elections."
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "listed", "text": text, "mtqa_ignore": ["MT101", "MT3"]}) + "\n"
+                                      + json.dumps({"id": "plain", "text": text}) + "\n"
+                                      + json.dumps({"id": "typo", "text": text, "mtqa_ignore": "MT101, oops"}) + "\n")
+    (tmp_path / "b.csv").write_text(f'id,text,mtqa_ignore\ncsv,"{text}",MT101;MT301\n')
+    score(tmp_path, "-f", "text", str(tmp_path / "a.jsonl"), str(tmp_path / "b.csv"))
+    out = capsys.readouterr().out
+    arts = pd.read_csv(tmp_path / "out" / "articles.csv").set_index("article_id")
+    assert arts.loc["listed", "findings"] == 0 and arts.loc["csv", "findings"] == 0 and arts.loc["plain", "findings"] == 2
+    assert arts.loc["typo", "status"] == "error" and "'OOPS' is not a rule code" in arts.loc["typo", "reason"]
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["ignored_in_input"] == 4
+    assert "ignored:  4 finding(s) suppressed by the articles' mtqa_ignore field" in out
 
 
 def test_every_data_file_is_packaged() -> None:

@@ -25,6 +25,10 @@ from mtqa.types import Article
 
 #: Optional article fields every tabular format understands; others are carried as extras.
 KNOWN_FIELDS = ("id", "title", "url", "source", "source_lang", "reference", "lang")
+#: the per-article suppression field: a list of rule codes or prefixes (JSON list, or text
+#: separated by commas, semicolons or spaces)
+IGNORE_FIELD = "mtqa_ignore"
+_CODE = re.compile(r"MT\d{0,3}")
 #: What a damaged or hostile file raises while it is read: the file (or the rest of it)
 #: becomes an error row and the run goes on.
 READ_ERRORS = (OSError, EOFError, zlib.error, ValueError, RecursionError, MemoryError, UnicodeError)
@@ -350,6 +354,10 @@ def _from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str
         source_lang=(meta["source_lang"] or "").lower() or None, reference=meta["reference"], source=meta["source"],
         extra={**{k: meta[k] for k in ("url", "lang") if meta[k] is not None}, **extra},
     )
+    if IGNORE_FIELD in record:
+        article.ignore, bad = _ignore_codes(record[IGNORE_FIELD])
+        if bad:
+            article.error = f"{IGNORE_FIELD}: {bad!r} is not a rule code or prefix (MT101, MT1)"
     if text is None:
         article.error = f"no {text_col!r} field"
     elif not isinstance(text, str):
@@ -360,6 +368,16 @@ def _from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str
     else:
         article.text = normalise_newlines(text)
     return _checked(article)
+
+
+def _ignore_codes(value: Any) -> tuple[tuple[str, ...], str | None]:
+    """The codes of an ``mtqa_ignore`` value, and the first entry that is not one (or None)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return (), None
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[\s,;]+", str(value).strip())
+    codes = [str(v).strip().upper() for v in items if str(v).strip()]
+    bad = next((c for c in codes if not _CODE.fullmatch(c)), None)
+    return tuple(codes), bad
 
 
 def clean_text(text: str) -> str:

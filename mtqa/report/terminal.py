@@ -47,6 +47,11 @@ def render_summary(summary: dict[str, Any], colour: bool, worst: list[dict[str, 
         lines.append(f"  fluency:  mean {fl.get('mean')}  model {fl.get('model')}")
     elif fl:
         lines.append(f"  fluency:  off ({fl.get('reason')})")
+    if summary.get("baseline"):
+        b = summary["baseline"]
+        lines.append(f"  baseline: {b['suppressed']} finding(s) accepted by {safe(b['file'])}, not counted above")
+    if summary.get("ignored_in_input"):
+        lines.append(f"  ignored:  {summary['ignored_in_input']} finding(s) suppressed by the articles' mtqa_ignore field")
     ref = summary.get("reference")
     if ref:
         lines.append(f"  reference ({ref['segments']} segment(s)): BLEU {ref['bleu']}  chrF {ref['chrf']}  TER {ref['ter']}")
