@@ -111,11 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     gt.add_argument("out", metavar="OUT_DIR", help="the output folder of a finished `mtqa score` run")
-    gt.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails an article (default: the config's, else major)")
-    gt.add_argument("--max-failing-articles", metavar="N|P%", help="failing articles tolerated (default: the config's, else 0)")
+    gt.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails an article (default: the run's, from its summary.json)")
+    gt.add_argument("--max-failing-articles", metavar="N|P%", help="failing articles tolerated (default: the run's)")
     gt.add_argument("--min-quality", type=float, metavar="Q", help="articles with quality below Q fail (0-100)")
     gt.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
-    gt.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    gt.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text",
+                    help="markdown: a job summary for CI (GitHub's $GITHUB_STEP_SUMMARY)")
     ex = sub.add_parser("explain", help="explain one rule")
     ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
     return parser
@@ -227,9 +228,15 @@ def cmd_gate(args: argparse.Namespace) -> int:
     from mtqa.gate import Policy, gate_table
 
     settings = load_settings(args.config)
+    out = Path(args.out)
+    summary_file = out / "summary.json"
+    summary = json.loads(summary_file.read_text("utf-8")) if summary_file.is_file() else {}
+    scored_with = (summary.get("gate") or {}).get("policy") or {}  # the run's own policy is the default
+    settings.fail_on = scored_with.get("fail_on", settings.fail_on)
+    settings.min_quality = scored_with.get("min_quality", settings.min_quality)
+    settings.max_failing_articles = scored_with.get("max_failing_articles", settings.max_failing_articles)
     flags = {"fail-on": args.fail_on, "max-failing-articles": args.max_failing_articles, "min-quality": args.min_quality}
     apply(settings, {k: v for k, v in flags.items() if v is not None}, "command line")
-    out = Path(args.out)
     columns = ["article_id", "status", "reason", "critical", "major", "minor", "quality"]
     if (out / "articles.parquet").is_file():
         articles = pd.read_parquet(out / "articles.parquet", columns=columns)
@@ -243,6 +250,10 @@ def cmd_gate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"policy": asdict(policy), "articles": counts,
                           "gate": verdict.as_dict()}, indent=2, default=str))
+    elif args.format == "markdown":
+        from mtqa.report.markdown import job_summary
+
+        print(job_summary(gated, verdict, summary))
     else:
         shown = "  ".join(f"{k} {counts.get(k, 0)}" for k in ("pass", "warn", "fail", "error"))
         word = "PASSED" if verdict.exit_code == 0 else "FAILED"

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from mtqa.baseline import finding_key
 from mtqa.pipeline import ArticleResult
 from mtqa.scoring import quality as q
 from mtqa.scoring.reference import ReferenceStats
@@ -32,7 +33,7 @@ SENTENCE_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
-    "code", "name", "category", "severity", "message", "suggestion", "confidence",
+    "code", "name", "category", "severity", "message", "suggestion", "confidence", "fingerprint",
 ]
 TABLES = ("articles", "sentences", "findings")
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
@@ -41,7 +42,7 @@ _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 CORE_SCHEMAS = {
     "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _F, _S]))),
     "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _F, _I]))),
-    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _F]))),
+    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _F, _S]))),
 }
 #: the article text rides along in the parts (for the report's detail), never in the outputs
 TEXT = "_text"
@@ -148,6 +149,7 @@ def finding_rows(r: ArticleResult) -> list[dict[str, Any]]:
         row = f.as_row()
         row["line"], row["column"] = lines.position(f.start)
         row["end_line"], row["end_column"] = lines.position(f.end)
+        row["fingerprint"] = finding_key(r.doc, f)
         rows.append(row)
     return rows
 

@@ -44,6 +44,20 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path, capsys: pyt
     assert jsonl_hit["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
     assert jsonl_hit["properties"]["articleLine"] == 2
     assert {r["level"] for r in results} <= {"error", "warning"}
+    prints = [r["partialFingerprints"]["mtqaFinding/v1"] for r in results]
+    assert len(set(prints)) == len(prints) and all(len(p) == 24 for p in prints)
+    # an edit elsewhere in the article moves a finding but keeps its fingerprint (code scanning tracks it)
+    article = tmp_path / "a.txt"
+    article.write_text(SEED.read_text())
+
+    def placeholder_hit() -> dict:  # type: ignore[type-arg]
+        return next(r for r in json.loads(run(tmp_path, capsys, "sarif", article))["runs"][0]["results"] if r["ruleId"] == "MT101")
+
+    before = placeholder_hit()
+    article.write_text("A new first paragraph was added.\n\n" + SEED.read_text())
+    after = placeholder_hit()
+    assert after["locations"][0]["physicalLocation"]["region"]["startLine"] == before["locations"][0]["physicalLocation"]["region"]["startLine"] + 2
+    assert after["partialFingerprints"] == before["partialFingerprints"]
 
 
 def test_junit_one_testcase_per_article(tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
@@ -60,4 +74,5 @@ def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines)
     hit = next(line for line in lines if "MT101" in line)
     assert f"file={SEED}" in hit and ",line=18," in hit and "title=MT101 placeholder-token" in hit
+    assert hit.endswith("(-> remove it)")  # the suggestion travels with the annotation
     assert "\n" not in hit

@@ -57,6 +57,9 @@ def sarif(run: RunResult, colour: bool = False) -> str:
                 "physicalLocation": {"artifactLocation": {"uri": str(f["file"])}, "region": region},
                 "logicalLocations": [{"name": str(f["article_id"]), "kind": "module"}],
             }],
+            # stable across runs while the finding's article, rule, text and sentence are: code scanning
+            # tracks it through edits elsewhere (the key --baseline uses)
+            "partialFingerprints": {"mtqaFinding/v1": str(f["fingerprint"])},
             "properties": {"severity": f["severity"], "articleId": str(f["article_id"]), "sentence": f["sentence"],
                            "start": f["start"], "end": f["end"], "articleLine": f["line"], "articleColumn": f["column"],
                            "confidence": f["confidence"]},
@@ -133,7 +136,8 @@ def github(run: RunResult, colour: bool = False) -> str:
             props.update(col=str(f["file_column"]), endLine=str(f["file_end_line"]), endColumn=str(f["file_end_column"]))
         props["title"] = f"{f['code']} {f['name']}"
         head = ",".join(f"{k}={_escape_property(v)}" for k, v in props.items())
-        message = safe("[" + str(f["article_id"]) + "] " + str(f["message"]))
+        fix = f" (-> {f['suggestion']})" if _present(f["suggestion"]) else ""
+        message = safe("[" + str(f["article_id"]) + "] " + str(f["message"]) + fix)
         out.append(f"::{level} {head}::{_escape_data(message)}")
     return "\n".join(out)
 
