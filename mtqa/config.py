@@ -10,9 +10,11 @@ overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,32 @@ class Settings:
     source: str | None = None  # the config file these settings came from
 
     def ignored_for(self, path: str) -> list[str]:
-        """Extra rule codes ignored for articles read from ``path`` (per-path-ignores)."""
-        return [code for pattern, codes in self.per_path_ignores.items() if fnmatch.fnmatch(path, pattern) for code in codes]
+        """Extra rule codes ignored for articles read from ``path`` (per-path-ignores).
+
+        A glob matches the path as given, its absolute form, or the path relative to the
+        config file's folder or to the working directory, so ``legacy/*`` in a project's
+        config matches however the files were named on the command line (as ruff does)."""
+        if not self.per_path_ignores:
+            return []
+        base = str(Path(self.source).parent) if self.source else None
+        forms = _path_forms(path, base, os.getcwd())
+        return [code for pattern, codes in self.per_path_ignores.items()
+                if any(fnmatch.fnmatch(form, pattern) for form in forms) for code in codes]
+
+
+@lru_cache(maxsize=4096)
+def _path_forms(path: str, config_dir: str | None, cwd: str) -> tuple[str, ...]:
+    given = Path(path)
+    forms = [given.as_posix()]
+    absolute = Path(os.path.abspath(Path(cwd) / given))
+    forms.append(absolute.as_posix())
+    for base in (config_dir, cwd):
+        if base is not None:
+            try:
+                forms.append(absolute.relative_to(os.path.abspath(base)).as_posix())
+            except ValueError:
+                pass
+    return tuple(dict.fromkeys(forms))
 
 
 

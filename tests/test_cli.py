@@ -102,12 +102,18 @@ def test_config_file_and_flags_win(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_per_path_ignores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "mtqa.toml").write_text('[per-path-ignores]\n"*legacy*" = ["MT"]\n')
+    (tmp_path / "mtqa.toml").write_text('[per-path-ignores]\n"legacy/*" = ["MT"]\n')
     legacy = tmp_path / "legacy"
     legacy.mkdir()
     (legacy / "seed.txt").write_text(SEED.read_text())
     monkeypatch.chdir(tmp_path)
-    assert score(tmp_path, "legacy") == 0
+    assert score(tmp_path, "legacy") == 0  # the path as typed
+    assert score(tmp_path, str(legacy)) == 0  # absolute
+    monkeypatch.chdir(legacy)
+    assert score(tmp_path, "seed.txt") == 0  # from inside the folder: relative to the config file
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "seed.txt").write_text(SEED.read_text())
+    assert score(tmp_path, str(tmp_path / "other")) == 1  # the glob does not match everything
 
 
 def test_json_and_jsonl_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
