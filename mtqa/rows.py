@@ -33,7 +33,7 @@ SENTENCE_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
-    "code", "name", "category", "severity", "message", "suggestion", "confidence", "fingerprint",
+    "code", "name", "category", "severity", "message", "suggestion", "replacements", "confidence", "fingerprint",
 ]
 TABLES = ("articles", "sentences", "findings")
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
@@ -42,7 +42,7 @@ _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 CORE_SCHEMAS = {
     "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _F, _S]))),
     "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _F, _I]))),
-    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _F, _S]))),
+    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _S, _F, _S]))),
 }
 #: the article text rides along in the parts (for the report's detail), never in the outputs
 TEXT = "_text"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from enum import Enum
@@ -97,6 +98,8 @@ class Finding:
     message: str
     suggestion: str | None = None
     confidence: float = 1.0
+    #: texts that can replace the span as they are (``""``: delete it), best first
+    replacements: tuple[str, ...] = ()
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -111,6 +114,7 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "suggestion": self.suggestion,
+            "replacements": json.dumps(list(self.replacements), ensure_ascii=False),
             "confidence": round(self.confidence, 3),
         }
 

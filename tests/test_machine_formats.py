@@ -44,6 +44,12 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path, capsys: pyt
     assert jsonl_hit["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
     assert jsonl_hit["properties"]["articleLine"] == 2
     assert {r["level"] for r in results} <= {"error", "warning"}
+    honorific = next(r for r in results if r["ruleId"] == "MT401" and r["properties"]["articleId"].endswith(".txt"))
+    change = honorific["fixes"][0]["artifactChanges"][0]
+    assert change["replacements"][0]["insertedContent"]["text"] == "Mr."
+    deleted = change["replacements"][0]["deletedRegion"]
+    line = SEED.read_text().splitlines()[deleted["startLine"] - 1]
+    assert line[deleted["startColumn"] - 1:deleted["endColumn"] - 1] == "Mr"
     prints = [r["partialFingerprints"]["mtqaFinding/v1"] for r in results]
     assert len(set(prints)) == len(prints) and all(len(p) == 24 for p in prints)
     # an edit elsewhere in the article moves a finding but keeps its fingerprint (code scanning tracks it)

@@ -147,3 +147,18 @@ def test_every_parameter_a_rule_reads_has_its_one_default_in_rules_toml() -> Non
         gets = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "ctx.params.get"]
         assert not gets, f"{r.code} reads a parameter with a default of its own"
         assert keys <= set(r.params), f"{r.code}: {keys - set(r.params)} missing from rules.toml"
+
+
+def test_replacements_are_texts_for_the_span_and_advice_follows_them() -> None:
+    import mtqa
+
+    found = {f.code: f for f in mtqa.check("The the talks ended. Russia had been ingested in the elections. What were the spinoffs?")}
+    assert found["MT701"].replacements == ("The",) and found["MT701"].suggestion == "replace with 'The'"
+    assert found["MT301"].replacements == ("interfered",) and found["MT301"].suggestion == "interfered (in)"
+    spin = [f for f in mtqa.check("What were the spinoffs of Helsinki?") if f.code == "MT301"][0]
+    assert spin.replacements == ("fallout", "repercussions")
+    calque = [f for f in mtqa.check("This invitation comes as relations between the two countries were tense.") if f.code == "MT302"]
+    assert calque and calque[0].replacements == ()  # "…comes as relations are" rewrites more than the span
+    placeholder = mtqa.check("The talks ended. [19659007] More talks followed.")[0]
+    assert placeholder.replacements == () and placeholder.suggestion == "remove it"
+

@@ -15,6 +15,15 @@ __all__ = ["detect", "Rule", "all_rules", "get_rule", "select_rules"]
 MAX_PER_RULE = 200
 
 
+def advice(replacements: Sequence[str]) -> str | None:
+    """The advice a person reads for a hit's replacements: "remove it", or "replace with 'x' or 'y'"."""
+    if not replacements:
+        return None
+    if replacements == ("",):
+        return "remove it"
+    return "replace with " + " or ".join(repr(r) for r in replacements)
+
+
 def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str, Severity] | None = None) -> list[Finding]:
     """All findings for one document, sorted by position; one per (rule, span)."""
     overrides = severity_overrides or {}
@@ -40,7 +49,8 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
                 start=hit.start, end=hit.end, text=doc.text[hit.start:hit.end],
                 code=r.code, name=r.name, category=r.category,
                 severity=overrides.get(r.code) or hit.severity or r.severity,
-                message=hit.message, suggestion=hit.suggestion, confidence=hit.confidence,
+                message=hit.message, suggestion=hit.suggestion or advice(hit.replacements), confidence=hit.confidence,
+                replacements=hit.replacements,
             ))
         if extra:
             findings[-1].message += f" (and {extra} more {r.code} findings in this article, not listed)"

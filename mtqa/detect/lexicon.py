@@ -44,6 +44,15 @@ class Entry:
     severity: Severity
     scoped_langs: frozenset[str] | None  # None: applies whatever the source language
     requires: re.Pattern[str] | None
+
+    @property
+    def replacements(self) -> tuple[str, ...]:
+        """The suggestion's alternatives ("fallout / repercussions") as texts for the span, a
+        note in brackets dropped ("interfered (in)" -> "interfered"); none when the
+        suggestion rewrites more than the span ("…comes as relations are tense")."""
+        if "…" in self.suggestion or "..." in self.suggestion:
+            return ()
+        return tuple(alt for alt in (re.sub(r"\s*\([^)]*\)", "", a).strip() for a in self.suggestion.split(" / ")) if alt)
     unless: re.Pattern[str] | None
     note: str
 
@@ -155,4 +164,4 @@ def _entry_hits(entry: Entry, sentence: str, offset: int, kind: str, source_lang
         if entry.note:
             message += f": {entry.note}"
         yield Hit(start + offset, end + offset, message, suggestion=entry.suggestion, severity=entry.severity,
-                  confidence=0.9 if entry.scoped_langs is None else 0.6)
+                  confidence=0.9 if entry.scoped_langs is None else 0.6, replacements=entry.replacements)

@@ -34,7 +34,11 @@ CATEGORIES = (
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A span a rule flags. ``severity`` overrides the rule's default for this hit only."""
+    """A span a rule flags. ``severity`` overrides the rule's default for this hit only.
+
+    ``replacements`` are texts that can replace the span as they are (``""`` deletes it),
+    best first, like LanguageTool's; ``suggestion`` is advice for a person. A hit with
+    replacements and no advice gets its advice written from them."""
 
     start: int
     end: int
@@ -42,6 +46,7 @@ class Hit:
     suggestion: str | None = None
     confidence: float = 1.0
     severity: Severity | None = None
+    replacements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ def sarif(run: RunResult, colour: bool = False) -> str:
         region: dict[str, Any] = {"startLine": f["file_line"]}
         if f["file_column"] is not None:
             region.update(startColumn=f["file_column"], endLine=f["file_end_line"], endColumn=f["file_end_column"])
+        fixes = _fixes(f, dict(region))
         region["snippet"] = {"text": str(f["text"])}
         results.append({
             "ruleId": f["code"], "ruleIndex": index[f["code"]], "level": _LEVEL[f["severity"]],
@@ -63,6 +64,7 @@ def sarif(run: RunResult, colour: bool = False) -> str:
             "properties": {"severity": f["severity"], "articleId": str(f["article_id"]), "sentence": f["sentence"],
                            "start": f["start"], "end": f["end"], "articleLine": f["line"], "articleColumn": f["column"],
                            "confidence": f["confidence"]},
+            **({"fixes": fixes} if fixes else {}),
         })
     doc = {
         "$schema": SARIF_SCHEMA,
@@ -85,6 +87,17 @@ def sarif(run: RunResult, colour: bool = False) -> str:
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
+
+
+def _fixes(f: dict[str, Any], region: dict[str, Any]) -> list[dict[str, Any]]:
+    """SARIF fixes, one per replacement, for a finding located in its file (a ``.txt``/``.md``
+    article); a record's text inside JSONL/CSV has no file region an edit could name."""
+    if f["file_column"] is None or not _present(f.get("replacements")):
+        return []
+    return [{"description": {"text": f"replace with {r!r}" if r else "remove it"},
+             "artifactChanges": [{"artifactLocation": {"uri": str(f["file"])},
+                                  "replacements": [{"deletedRegion": region, "insertedContent": {"text": r}}]}]}
+            for r in json.loads(f["replacements"])]
 
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -48,7 +48,7 @@ def honorific_style(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         word = doc.text[start:end]
         fixed = word + "." if style == "without" else word.rstrip(".")
         yield Hit(start, end, f"'{word}' {style} a full stop, but this article mostly writes honorifics {majority} one",
-                  suggestion=fixed)
+                  replacements=(fixed,))
 
 
 @cache
@@ -84,7 +84,7 @@ def spelling_variant_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     for variety, start, end, majority in _minority(matches):
         word = doc.text[start:end]
         other = table[word.lower()][1]
-        yield Hit(start, end, f"{variety} spelling '{word}' in an article that mostly uses {majority} spelling", suggestion=other)
+        yield Hit(start, end, f"{variety} spelling '{word}' in an article that mostly uses {majority} spelling", replacements=(other,))
 
 
 @rule("MT403", "quote-style-mix", "Fluency/Inconsistency", "minor")
@@ -101,7 +101,7 @@ def quote_style_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     matches.sort(key=lambda t: t[1])
     for style, start, end, majority in _minority(matches):
         yield Hit(start, end, f"{style} quote in an article that mostly uses {majority} quotes",
-                  suggestion="“" if majority == "curly" else '"')
+                  replacements=("“" if majority == "curly" else '"',))
 
 
 @rule("MT404", "number-format", "Locale convention", "major")
@@ -115,10 +115,10 @@ def number_format(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if not _NUMBER_SEPARATOR.search(doc.text):
         return
     for m in _DECIMAL_COMMA.finditer(doc.text):
-        yield Hit(m.start(), m.end(), f"decimal comma in '{m.group()}'", suggestion=m.group().replace(",", "."))
+        yield Hit(m.start(), m.end(), f"decimal comma in '{m.group()}'", replacements=(m.group().replace(",", "."),))
     for m in _EURO_THOUSANDS.finditer(doc.text):
         fixed = m.group().replace(".", "\0").replace(",", ".").replace("\0", ",")
-        yield Hit(m.start(), m.end(), f"continental number format '{m.group()}'", suggestion=fixed)
+        yield Hit(m.start(), m.end(), f"continental number format '{m.group()}'", replacements=(fixed,))
     for m in _SPACE_THOUSANDS.finditer(doc.text):
         fixed = re.sub(r"[\u00a0\u202f ]", ",", m.group())
-        yield Hit(m.start(), m.end(), f"space as thousands separator in '{m.group()}'", suggestion=fixed)
+        yield Hit(m.start(), m.end(), f"space as thousands separator in '{m.group()}'", replacements=(fixed,))

@@ -83,7 +83,7 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         name_like = first[0].isupper() and second[0].isupper() and first.lower() not in ("the", "a", "an")
         if pair in allow or name_like:
             continue
-        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", suggestion=m.group(1))
+        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1),))
 
 
 @rule("MT702", "repeated-phrase", "Fluency/Grammar", "major")

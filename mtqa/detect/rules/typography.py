@@ -32,7 +32,7 @@ def french_spacing(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if m.start() == 0 or not text[m.start() - 1].isalnum():
             continue
         mark = m.group().strip()
-        yield Hit(m.start(), m.end(), f"space before '{mark}' (French typography)", suggestion=mark)
+        yield Hit(m.start(), m.end(), f"space before '{mark}' (French typography)", replacements=(mark,))
 
 
 @rule("MT602", "guillemets", "Locale convention", "minor")
@@ -44,7 +44,7 @@ def guillemets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "He called it « a historic step »."
     """
     for m in _GUILLEMETS.finditer(doc.text):
-        yield Hit(m.start(), m.end(), f"guillemet '{m.group()}' in English text", suggestion="“" if m.group() in "«‹" else "”")
+        yield Hit(m.start(), m.end(), f"guillemet '{m.group()}' in English text", replacements=("“" if m.group() in "«‹" else "”",))
 
 
 @rule("MT603", "doubled-space", "Fluency/Punctuation", "minor")
@@ -56,7 +56,7 @@ def doubled_space(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     for s in doc.sentences:
         for m in _DOUBLED_SPACE.finditer(s.text):
-            yield Hit(s.start + m.start(), s.start + m.end(), f"{len(m.group())} spaces between words", suggestion=" ")
+            yield Hit(s.start + m.start(), s.start + m.end(), f"{len(m.group())} spaces between words", replacements=(" ",))
 
 
 @rule("MT604", "unbalanced-brackets", "Fluency/Punctuation", "minor")
@@ -111,7 +111,7 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     spans = [m.span() for m in _DETOKENISED.finditer(text) if m.start() > 0 and (text[m.start() - 1].isalnum())]
     spans += [(m.start() + 1, m.end()) for m in _OPEN_PAREN_SPACE.finditer(text)]
     for start, end in sorted(spans):
-        yield Hit(start, end, "space around punctuation left by a tokeniser", suggestion="")
+        yield Hit(start, end, "space around punctuation left by a tokeniser", replacements=("",))
 
 
 @rule("MT607", "fullwidth-punctuation", "Locale convention", "minor")
