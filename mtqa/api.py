@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from mtqa.config import Settings
 from mtqa.detect import detect, select_rules
@@ -108,9 +109,15 @@ class Scorer:
         options = RunOptions(write=False, jobs=1, articles=_articles(data, text_column, id_column),
                              keep_tables=("articles", "sentences", "findings"))
         done = run([], settings, options)
-        tables = {name: conform(done.tables[name].reindex(columns=schema.names), schema).to_pandas()
+        tables = {name: conform(done.tables[name].reindex(columns=schema.names), schema).to_pandas(types_mapper=pandas_type)
                   for name, schema in done.schemas.items()}
         return Result(tables["articles"], tables["sentences"], tables["findings"], done.summary, Policy.from_settings(settings))
+
+
+def pandas_type(arrow_type: pa.DataType) -> Any:
+    """Integer columns as pandas' nullable ``Int64`` (an empty cell stays an integer column, never
+    float64), the other types as pyarrow converts them."""
+    return pd.Int64Dtype() if pa.types.is_integer(arrow_type) else None
 
 
 def score(data: Texts, *, model: str | None = "smollm2", **options: Any) -> Result:

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mtqa.baseline import finding_key
+from mtqa.detect.align import alignment_of
 from mtqa.pipeline import ArticleResult
 from mtqa.scoring import quality as q
 from mtqa.scoring.reference import ReferenceStats
@@ -33,7 +34,8 @@ SENTENCE_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     "article_id", "sentence", "start", "end", "line", "column", "end_line", "end_column", "text",
-    "code", "name", "category", "severity", "message", "suggestion", "replacements", "confidence", "fingerprint",
+    "code", "name", "category", "severity", "message", "suggestion", "replacements", "source_start", "source_end", "confidence",
+    "fingerprint",
 ]
 TABLES = ("articles", "sentences", "findings")
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
@@ -42,7 +44,7 @@ _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 CORE_SCHEMAS = {
     "articles": pa.schema(list(zip(ARTICLE_COLUMNS, [_S, _S, _I, _S, _S, _S, _I, _I, _I, _I, _I, _I, _F, _F, _F, _F, _S]))),
     "sentences": pa.schema(list(zip(SENTENCE_COLUMNS, [_S, _I, _I, _I, _I, _S, _I, _S, _S, _F, _F, _F, _I]))),
-    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _S, _F, _S]))),
+    "findings": pa.schema(list(zip(FINDING_COLUMNS, [_S, _I, _I, _I, _I, _I, _I, _I, _S, _S, _S, _S, _S, _S, _S, _S, _I, _I, _F, _S]))),
 }
 #: the article text rides along in the parts (for the report's detail), never in the outputs
 TEXT = "_text"
@@ -111,12 +113,15 @@ def article_row(r: ArticleResult) -> dict[str, Any]:
 
 
 def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
-    """One row per sentence with its findings, fluency and rank within the article (1 = worst)."""
+    """One row per sentence with its findings, fluency and rank within the article (1 = worst),
+    and with a source the source sentences aligned with it."""
     assert r.doc is not None
     per_sentence: dict[int | None, list] = {}
     for f in r.findings:
         per_sentence.setdefault(f.sentence, []).append(f)
     fluency = r.doc.fluency or [None] * len(r.doc.sentences)
+    alignment = alignment_of(r.doc)
+    sources = alignment.source_of_target(len(r.doc.sentences)) if alignment is not None else None
     rows = []
     for s, fl, est, est100 in zip(r.doc.sentences, fluency, r.sentence_est, r.sentence_est_100w):
         found = per_sentence.get(s.index, [])
@@ -128,6 +133,8 @@ def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
             "worst_severity": worst.value if worst else "", "penalty": q.penalty(found), "est_mqm_per_100_words": est100,
             "est_mqm": est,
         }
+        if sources is not None:
+            row["source"] = sources[s.index]
         if fl is not None:
             ww = fl.worst_word
             row.update({"fluency": fl.fluency, "slor": fl.slor, "mean_logprob": fl.mean_logprob, "lm_tokens": fl.tokens,

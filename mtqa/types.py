@@ -76,6 +76,9 @@ class Document:
     fluency: list[Any] | None = None
     #: cosine of the article and its source (multilingual embeddings), when both were there
     source_similarity: float | None = None
+    #: the sentence alignment with the source (``mtqa.detect.align.alignment_of`` computes it
+    #: on first use; False: there is none)
+    alignment: Any = None
 
     @property
     def text(self) -> str:
@@ -100,6 +103,9 @@ class Finding:
     confidence: float = 1.0
     #: texts that can replace the span as they are (``""``: delete it), best first
     replacements: tuple[str, ...] = ()
+    #: for a finding about the source (an omission): its character span in the article's source
+    source_start: int | None = None
+    source_end: int | None = None
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -115,6 +121,8 @@ class Finding:
             "message": self.message,
             "suggestion": self.suggestion,
             "replacements": json.dumps(list(self.replacements), ensure_ascii=False),
+            "source_start": self.source_start,
+            "source_end": self.source_end,
             "confidence": round(self.confidence, 3),
         }
 

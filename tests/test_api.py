@@ -11,6 +11,7 @@ import pytest
 
 import mtqa
 from mtqa.cli import main
+from mtqa.api import pandas_type
 from mtqa.errors import UsageError
 from tests.conftest import SEED
 
@@ -49,7 +50,7 @@ def test_scorer_tables_equal_the_command_line_files(tmp_path: Path) -> None:
         from_file = pq.read_table(tmp_path / "o" / f"{name}.parquet")
         from_api = getattr(result, name)
         assert list(from_api.columns) == from_file.schema.names, name
-        expected = from_file.to_pandas()
+        expected = from_file.to_pandas(types_mapper=pandas_type)
         if name == "articles":  # the path names the input: a file there, <api> here
             expected, from_api = expected.drop(columns=["path", "line"]), from_api.drop(columns=["path", "line"])
         pd.testing.assert_frame_equal(from_api, expected, obj=name)

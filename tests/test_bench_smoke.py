@@ -31,6 +31,9 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "feature_ceiling": ["bench/feature_ceiling.py", MQM20, "--limit", "3", "--no-fluency"],
         "context_lm": ["bench/context_lm.py", "--segments", "2"],
         "calibrate_fluency": ["bench/calibrate_fluency.py", "--sentences", "12", "--out", str(tmp / "fluency.json")],
+        "calibrate_length_ratio": ["bench/calibrate_length_ratio.py", "--smoke"],
+        "align_eval": ["bench/align_eval.py", "--smoke"],
+        "number_false_alarms": ["bench/number_false_alarms.py", "--smoke"],
         "calibrate_crosslingual": ["bench/calibrate_crosslingual.py", "--smoke"],
         "hostile_memory": ["bench/hostile_memory.py", "--smoke"],
     }

@@ -58,9 +58,9 @@ def test_duplicates_scored_once_and_cache_reused(tiny: lm_mod.LoadedModel, monke
     calls: list[int] = []
     real = fl.token_logprobs
 
-    def counting(lm, texts, policy=None):  # type: ignore[no-untyped-def]
+    def counting(lm, texts, policy=None, on_rows=None):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
-        return real(lm, texts, policy)
+        return real(lm, texts, policy, on_rows)
 
     monkeypatch.setattr(fl, "token_logprobs", counting)
     scorer = fl.FluencyScorer(tiny, batch_size=8)

@@ -88,3 +88,14 @@ def test_report_in_a_real_browser(report: Path, tmp_path: Path) -> None:
         shot = tmp_path / f"report-{width}.png"
         chromium(f"--window-size={width},2400", "--hide-scrollbars", f"--screenshot={shot}", report.as_uri())
         assert shot.stat().st_size > 10_000
+
+
+def test_source_beside_translation_with_omissions_marked(tmp_path: Path) -> None:
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text(json.dumps({"id": "de-1", "text": "The price rose by 1.5 percent. The company said so on Monday.",
+                                  "source": "Der Preis stieg um 1,5 Prozent. Die Börse schloss heute deutlich früher als üblich. "
+                                            "Das Unternehmen sagte es am Montag.", "source_lang": "de"}) + "\n")
+    main(["score", "--no-fluency", "-q", "--out", str(tmp_path / "out"), str(corpus)])
+    page = (tmp_path / "out" / "report.html").read_text()
+    source = page.split('<div class=text lang="de">', 1)[1].split("</div>", 1)[0]
+    assert '<mark class="sev-minor" data-code="MT007">Die Börse schloss heute deutlich früher als üblich.</mark>' in source

@@ -79,6 +79,17 @@ SOURCE_CASES = [
     ("MT004", "The agency announced the mission.", "The agency announced the mission.", "La NASA a annoncé la mission.",
      "fr", "NASA announced the mission."),
     ("MT005", "He comes tomorrow.", ".", "Vient-il demain ?", "fr", "Is he coming tomorrow?"),
+    ("MT007", "The price rose by 1.5 percent. The company confirmed it on Monday.", "The price rose by 1.5 percent.",
+     "Der Preis stieg um 1,5 Prozent. Die Börse schloss heute deutlich früher als üblich. Das Unternehmen bestätigte es am Montag.",
+     "de", "The price rose by 1.5 percent. The stock exchange closed much earlier than usual today. "
+     "The company confirmed it on Monday."),
+    ("MT008", "The price rose by 1.5 percent. Analysts expect a deep recession next year, officials said. The company confirmed it.",
+     "Analysts expect a deep recession next year, officials said.", "Der Preis stieg um 1,5 Prozent. Das Unternehmen bestätigte es.",
+     "de", "The price rose by 1.5 percent. The company confirmed it."),
+    ("MT009", "The talks ended.", "The talks ended.", "Die Gespräche endeten. Sie dauerten lange. Niemand war zufrieden. "
+     "Ein neuer Termin fehlt.", "de", "The talks ended. They lasted long. Nobody was satisfied. A new date is missing."),
+    ("MT010", "The talks ended.", "The talks ended.", "Die Gespräche endeten gestern nach langen Verhandlungen ohne Ergebnis.",
+     "de", "The talks ended yesterday after long negotiations without a result."),
 ]
 
 

@@ -51,6 +51,8 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
                 severity=overrides.get(r.code) or hit.severity or r.severity,
                 message=hit.message, suggestion=hit.suggestion or advice(hit.replacements), confidence=hit.confidence,
                 replacements=hit.replacements,
+                source_start=hit.source_span[0] if hit.source_span else None,
+                source_end=hit.source_span[1] if hit.source_span else None,
             ))
         if extra:
             findings[-1].message += f" (and {extra} more {r.code} findings in this article, not listed)"

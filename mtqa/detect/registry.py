@@ -28,7 +28,8 @@ from mtqa.types import Document, Severity
 CATEGORIES = (
     "Source/Scraping", "Fluency/Grammar", "Fluency/Punctuation", "Fluency/Spelling",
     "Fluency/Character encoding", "Fluency/Inconsistency", "Fluency/Register",
-    "Accuracy/Mistranslation", "Non-translation", "Locale convention", "Style/Awkward",
+    "Accuracy/Mistranslation", "Accuracy/Omission", "Accuracy/Addition", "Non-translation", "Locale convention",
+    "Style/Awkward",
 )
 
 
@@ -47,6 +48,8 @@ class Hit:
     confidence: float = 1.0
     severity: Severity | None = None
     replacements: tuple[str, ...] = ()
+    #: for a finding about the source (an omission): its span in the article's source
+    source_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,8 +62,8 @@ def json_for_script(data: Any) -> str:
 
 def pieces(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The text cut at every finding boundary: each piece with the most severe covering
-    finding's severity (``mark``), the codes covering it, and the numbers (1-based, in
-    ``findings`` order) of the findings that end there, for the links to their lines."""
+    finding's severity (``mark``), the codes covering it, and the numbers of the findings
+    that end there (their ``n``, else 1-based in ``findings`` order), for the links to their lines."""
     spans = [(int(f["start"]), int(f["end"])) for f in findings]
     cuts = sorted({0, len(text), *(a for a, _ in spans), *(b for _, b in spans)})
     out = []
@@ -73,7 +73,7 @@ def pieces(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if covering:
             top = max(covering, key=lambda i: SEVERITY_RANK[findings[i]["severity"]])
             piece.update(mark=findings[top]["severity"], codes=" ".join(sorted({findings[i]["code"] for i in covering})),
-                         refs=[i + 1 for i in covering if spans[i][1] == b])
+                         refs=[findings[i].get("n", i + 1) for i in covering if spans[i][1] == b])
         out.append(piece)
     return out
 
@@ -157,11 +157,14 @@ def _detail(d: ArticleDetail, anchor: str) -> dict[str, Any]:
                  for r in d.sentences.sort_values("fluency").head(3).to_dict("records")]
     findings = [{**f, "n": i + 1, "suggestion": f["suggestion"] if isinstance(f.get("suggestion"), str) else ""}
                 for i, f in enumerate(d.findings)]
-    source = a.get("source")
-    return {"anchor": anchor, "id": a["article_id"], "status": a["status"], "facts": facts,
-            "source": source if isinstance(source, str) and source else None,
+    source = a.get("source") if isinstance(a.get("source"), str) and a.get("source") else None
+    # findings about the source (omissions) are marked in the source text
+    in_source = [{**f, "start": f["source_start"], "end": f["source_end"]} for f in findings if _present(f.get("source_start"))]
+    return {"anchor": anchor, "id": a["article_id"], "status": a["status"], "facts": facts, "source": source,
+            "source_pieces": pieces(source, in_source) if source else [],
             "source_lang": a["source_lang"] if isinstance(a.get("source_lang"), str) else "source",
-            "pieces": pieces(d.text, d.findings), "findings": findings, "least_fluent": least}
+            "pieces": pieces(d.text, [f for f in findings if not _present(f.get("source_start"))]),
+            "findings": findings, "least_fluent": least}
 
 
 def _policy(s: dict[str, Any]) -> str:

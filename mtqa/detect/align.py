@@ -1,0 +1,302 @@
+"""Sentence alignment of an article with its source: Gale-Church, anchored on numbers.
+
+Gale and Church (1993) align sentences by length alone: a source sentence of ``l1``
+characters is translated by ``c * l1`` characters, give or take ``sqrt(l1 * s2)``, and
+dynamic programming picks the likeliest sequence of beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2).
+Here ``c`` and ``s2`` are those of human translations from the source language
+(``mtqa/data/length_ratio.json``, fitted on train data by ``bench/calibrate_length_ratio.py``;
+a language without train data gets its script group's);
+paragraphs are aligned first (when both sides have several)
+and sentences within aligned paragraphs, as in the original; and a bead whose sentences
+carry the same numbers costs less, one whose numbers differ costs more. A 1-0 bead is a
+source sentence with no translation (an omission), a 0-1 bead a target sentence with no
+source (an addition): the rules MT007 and MT008 report them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mtqa.detect.numerals import numbers
+from mtqa.types import Document
+
+#: (source sentences, target sentences) of a bead, with prior probabilities: Gale and
+#: Church's, plus 1-3, 3-1, 1-4 and 4-1 (a long Chinese sentence is often translated by
+#: three or four English ones; without these moves the extra sentences would be "additions")
+MOVES = ((1, 1, 0.89), (1, 0, 0.0099), (0, 1, 0.0099), (2, 1, 0.089), (1, 2, 0.089), (2, 2, 0.011),
+         (1, 3, 0.01), (3, 1, 0.01), (1, 4, 0.003), (4, 1, 0.003))
+#: cost added to a bead whose sentences have different numbers (taken off when they have the same)
+ANCHOR = 2.0
+#: an omission or addition is reported only when merging it into a neighbouring bead would
+#: put that bead's length this many standard deviations off (bench/align_eval.py)
+ABSORB = 3.0
+#: beyond this many cells the DP keeps to a band around the diagonal
+FULL_DP_CELLS = 40_000
+_SQRT2 = math.sqrt(2.0)
+
+_CJK_END = "。！？!?；"
+_CLOSERS = re.escape("\"'”’»)]」』】）")
+_END = re.compile(rf"[.!?…]+[{_CLOSERS}]*\s+|[{_CJK_END}।؟۔][{_CLOSERS}]*\s*|\s*\n\s*")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_ABBREVIATION = re.compile(r"(?:\b\w{1,2}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Nr|No|vs|etc|ca|bzw|usw|Hr|Fr|Sr|Jr|Abs|Art|Bd|Jh))\.$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source sentence: character offsets into the source text, and its paragraph."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """Source and target sentence indices aligned together (either may be empty)."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Alignment:
+    source: str
+    sentences: list[Span]
+    beads: list[Bead]
+    #: expected target characters per source character and Gale-Church's variance (calibrated per language)
+    ratio: float
+    variance: float
+    #: sentence lengths (characters without whitespace) of the source and the target
+    source_lengths: list[int]
+    target_lengths: list[int]
+
+    def text(self, indices: Sequence[int]) -> str:
+        return " ".join(self.source[self.sentences[i].start:self.sentences[i].end] for i in indices)
+
+    def unaligned(self) -> list[int]:
+        """Indices of the 1-0 and 0-1 beads that a neighbouring bead cannot absorb: adding the
+        sentence to the bead before or after it would take that bead's length difference beyond
+        ``ABSORB`` standard deviations (else it is more likely a translator's split or merge)."""
+        out = []
+        for k, bead in enumerate(self.beads):
+            if bead.source and bead.target:
+                continue
+            extra_src = sum(self.source_lengths[i] for i in bead.source)
+            extra_tgt = sum(self.target_lengths[j] for j in bead.target)
+            absorbed = False
+            for n in (k - 1, k + 1):
+                if 0 <= n < len(self.beads) and self.beads[n].source and self.beads[n].target:
+                    src = sum(self.source_lengths[i] for i in self.beads[n].source) + extra_src
+                    tgt = sum(self.target_lengths[j] for j in self.beads[n].target) + extra_tgt
+                    absorbed |= abs(tgt - src * self.ratio) / math.sqrt(max(src, 1) * self.variance) <= ABSORB
+            if not absorbed:
+                out.append(k)
+        return out
+
+    def source_of_target(self, count: int) -> list[str]:
+        """For each of the ``count`` target sentences, the source text aligned with it ("" for none)."""
+        out = [""] * count
+        for b in self.beads:
+            for t in b.target:
+                out[t] = self.text(b.source)
+        return out
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}\b")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@cache
+def length_calibration() -> dict[str, Any]:
+    return json.loads(resources.files("mtqa.data").joinpath("length_ratio.json").read_text("utf-8"))
+
+
+def expected_ratio(lang: str | None, source: str) -> dict[str, float]:
+    """The calibrated English/source length ratio and its human range (log) for ``lang``,
+    or its script group's when the language has no train data."""
+    cal = length_calibration()
+    if lang in cal["languages"]:
+        return cal["languages"][lang]
+    cjk = lang in cal["cjk"] if lang else len(_CJK_CHAR.findall(source)) > 0.3 * max(len(source), 1)
+    return cal["groups"]["cjk" if cjk else "other"]
+
+
+def chars(text: str) -> int:
+    """Characters without whitespace: the length the ratios are measured in."""
+    return len("".join(text.split()))
+
+
+def split_source(text: str) -> list[Span]:
+    """Sentences of a source text in any language: a line break ends one (a blank line also a
+    paragraph); ``.!?`` end a
+    sentence before a space and a character that is not lower case (short abbreviations
+    excepted); ``。！？`` and the Devanagari and Arabic full stops end one anywhere."""
+    spans: list[Span] = []
+    paragraph, start = 0, 0
+
+    def add(end: int) -> None:
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(Span(start + lead, start + lead + len(stripped), paragraph))
+
+    for m in _END.finditer(text):
+        cut = m.end()
+        if m.group()[0] in ".!?…" and "\n" not in m.group():
+            following = text[cut:cut + 1]
+            if following.islower() or (m.group()[0] == "." and _ABBREVIATION.search(text[start:m.start() + 1])):
+                continue
+        add(m.start() + len(m.group().rstrip()))
+        if _BLANK_LINE.search(m.group()):
+            paragraph += 1
+        start = cut
+    add(len(text))
+    return spans
+
+
+def _cost(src_len: int, tgt_len: int, ratio: float, variance: float, prior: float) -> float:
+    """Gale-Church: minus the log of the prior times the probability of the length difference.
+    A 1-0 or 0-1 bead costs its prior alone: with the length term (against a zero-length
+    counterpart) a long omitted sentence would rather be merged into its neighbour's bead."""
+    if src_len == 0 or tgt_len == 0:  # an omission or an addition has no translation to compare lengths with
+        return -math.log(prior)
+    spread = math.sqrt(max(src_len, 1) * variance)
+    delta = (tgt_len - src_len * ratio) / spread
+    return -math.log(prior) - math.log(max(math.erfc(abs(delta) / _SQRT2), 1e-300))
+
+
+def _anchor(src_anchors: list[frozenset[str]], tgt_anchors: list[frozenset[str]]) -> float:
+    """From ``-ANCHOR`` (the bead's sentences have the same numbers and names) to ``+ANCHOR``
+    (they share none), by the Jaccard overlap of the two sides' anchors; 0 when a side has none."""
+    if not any(src_anchors) or not any(tgt_anchors):
+        return 0.0
+    src = frozenset().union(*src_anchors)
+    tgt = frozenset().union(*tgt_anchors)
+    return ANCHOR * (1.0 - 2.0 * len(src & tgt) / len(src | tgt))
+
+
+def gale_church(src: Sequence[int], tgt: Sequence[int], ratio: float, variance: float,
+                src_numbers: Sequence[frozenset[str]] | None = None,
+                tgt_numbers: Sequence[frozenset[str]] | None = None) -> list[Bead]:
+    """The cheapest beads for units of lengths ``src`` and ``tgt`` (in order)."""
+    n, m = len(src), len(tgt)
+    if n <= 1 and m <= 1:  # nothing to choose (the usual case: one segment a line)
+        return [Bead(tuple(range(n)), tuple(range(m)))] if n or m else []
+    sn = list(src_numbers) if src_numbers is not None else [frozenset()] * n
+    tn = list(tgt_numbers) if tgt_numbers is not None else [frozenset()] * m
+    band = None if (n + 1) * (m + 1) <= FULL_DP_CELLS else max(10, (n + m) // 10)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        centre = i * m / n if n else 0
+        lo, hi = (0, m) if band is None else (max(0, int(centre) - band), min(m, int(centre) + band))
+        for j in range(lo, hi + 1):
+            if i == 0 and j == 0:
+                continue
+            best, step = inf, None
+            for di, dj, prior in MOVES:
+                if di > i or dj > j or cost[i - di][j - dj] == inf:
+                    continue
+                c = cost[i - di][j - dj] + _cost(sum(src[i - di:i]), sum(tgt[j - dj:j]), ratio, variance, prior)
+                if di and dj:
+                    c += _anchor(sn[i - di:i], tn[j - dj:j])
+                if c < best:
+                    best, step = c, (di, dj)
+            cost[i][j], back[i][j] = best, step
+    beads: list[Bead] = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        if step is None:  # outside the band: nothing better than one bead for the rest
+            beads.append(Bead(tuple(range(i)), tuple(range(j))))
+            break
+        di, dj = step
+        beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j))))
+        i, j = i - di, j - dj
+    return beads[::-1]
+
+
+def _lengths(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    return [chars(text[a:b]) for a, b in spans]
+
+
+def _anchors(text: str, spans: Sequence[tuple[int, int]], lang: str | None, names: bool) -> list[frozenset[str]]:
+    """Per sentence: its written numbers and, with ``names``, its Latin-script names and
+    acronyms (in a non-Latin source they are names the translation keeps: "Peter Sams", "JD")."""
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        found = {f"#{round(n.value, 6):g}" for n in numbers(piece, lang) if n.written}
+        if names:
+            found |= {w.lower() for w in _LATIN_NAME.findall(piece)}
+        out.append(frozenset(found))
+    return out
+
+
+def alignment_of(doc: Document) -> Alignment | None:
+    """The document's alignment with its source, computed once (the rules and the tables share it)."""
+    if doc.alignment is None:
+        doc.alignment = align(doc) or False
+    return doc.alignment or None
+
+
+def align(doc: Document) -> Alignment | None:
+    """The sentence alignment of an article with its source, or None without a source."""
+    source = doc.article.source
+    if not source or not source.strip() or not doc.sentences:
+        return None
+    spans = split_source(source)
+    if not spans:
+        return None
+    src_spans = [(s.start, s.end) for s in spans]
+    tgt_spans = [(s.start, s.end) for s in doc.sentences]
+    src_len, tgt_len = _lengths(source, src_spans), _lengths(doc.text, tgt_spans)
+    expected = expected_ratio(doc.article.source_lang, source)
+    ratio, variance = float(expected["ratio"]), float(expected["variance"])
+    if min(len(src_spans), len(tgt_spans)) > 1:
+        names = len(_LATIN_LETTER.findall(source)) < 0.3 * max(chars(source), 1)  # a non-Latin source
+        src_num = _anchors(source, src_spans, doc.article.source_lang, names)
+        tgt_num = _anchors(doc.text, tgt_spans, None, names)
+        # only what both texts have anchors ("The" starts English sentences; an added year is no anchor)
+        shared = frozenset().union(*src_num) & frozenset().union(*tgt_num)
+        src_num, tgt_num = [a & shared for a in src_num], [a & shared for a in tgt_num]
+    else:  # one sentence on a side: nothing for the numbers to decide
+        src_num, tgt_num = [frozenset()] * len(src_spans), [frozenset()] * len(tgt_spans)
+    beads: list[Bead] = []
+    for group in _paragraph_groups(spans, doc, src_len, tgt_len, ratio, variance):
+        s_idx, t_idx = group
+        for b in gale_church([src_len[i] for i in s_idx], [tgt_len[j] for j in t_idx], ratio, variance,
+                             [src_num[i] for i in s_idx], [tgt_num[j] for j in t_idx]):
+            beads.append(Bead(tuple(s_idx[i] for i in b.source), tuple(t_idx[j] for j in b.target)))
+    return Alignment(source, spans, beads, ratio, variance, src_len, tgt_len)
+
+
+def _paragraph_groups(spans: list[Span], doc: Document, src_len: list[int], tgt_len: list[int],
+                      ratio: float, variance: float) -> list[tuple[list[int], list[int]]]:
+    """Sentence index groups to align separately: one per aligned paragraph bead, or the
+    whole article when either side has a single paragraph."""
+    src_paras = _group(range(len(spans)), [s.paragraph for s in spans])
+    tgt_paras = _group(range(len(doc.sentences)), [s.paragraph for s in doc.sentences])
+    if len(src_paras) < 2 or len(tgt_paras) < 2:
+        return [(list(range(len(spans))), list(range(len(doc.sentences))))]
+    beads = gale_church([sum(src_len[i] for i in p) for p in src_paras], [sum(tgt_len[j] for j in p) for p in tgt_paras], ratio,
+                        variance)
+    return [([i for p in b.source for i in src_paras[p]], [j for p in b.target for j in tgt_paras[p]]) for b in beads]
+
+
+def _group(indices: range, keys: list[int]) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for i in indices:
+        groups.setdefault(keys[i], []).append(i)
+    return list(groups.values())

@@ -1,0 +1,247 @@
+"""Numbers in any language, locale-aware: ``1,5`` is 1.5 in German, ``1.000`` is 1000,
+``3 millions`` and ``3万`` are scaled, Chinese numerals and English number words count.
+Shared by the number check (MT001) and the sentence alignment's anchors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+#: languages that write 1,5 for one and a half and 1.000 for a thousand
+DECIMAL_COMMA = frozenset("de fr es it pt ru ro nl pl cs sk sl hr sr bg uk tr id vi da sv no nb fi et lv lt hu el ca gl eu".split())
+# digits next to CJK characters count ("花了3万元"), next to Latin letters or digits they do not ("A380", "1st")
+# ... and not a number inside a name ("COVID-19", "G-20")
+# (a hyphen after a letter of any script joins a name: Ту-154, путча-1991)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
+                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])")
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
+                "mio": 1e6, "mrd": 1e9, "milliard": 1e9, "milliards": 1e9, "millones": 1e6, "millón": 1e6, "milioni": 1e6,
+                "milhões": 1e6, "millionen": 1e6, "milliarden": 1e9, "tausend": 1e3, "mil": 1e3, "mille": 1e3,
+                "milioane": 1e6, "milion": 1e6, "miliarde": 1e9, "miliard": 1e9, "mii": 1e3, "млн": 1e6, "млрд": 1e9,
+                "тыс": 1e3, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "миллиард": 1e9, "миллиарда": 1e9,
+                "миллиардов": 1e9, "тысяч": 1e3, "тысячи": 1e3, "mln": 1e6, "mld": 1e9, "tys": 1e3, "miliony": 1e6,
+                "milionów": 1e6, "miliardy": 1e9, "miliardów": 1e9, "milionů": 1e6, "miliard": 1e9, "tisíc": 1e3,
+                "tisíce": 1e3, "tysięcy": 1e3, "tysiące": 1e3, "тысяча": 1e3, "тысячу": 1e3, "mila": 1e3, "miles": 1e3,
+                # South Asian numbering (Hindi, Nepali): a lakh is 100,000, a crore 10 million
+                "हजार": 1e3, "हज़ार": 1e3, "लाख": 1e5, "करोड": 1e7, "करोड़": 1e7, "अर्ब": 1e9, "अरब": 1e9, "खर्ब": 1e11}
+# a standalone scale word is a number too ("тысячи МРП" = 1000), as a helper
+_SCALE_WORD = re.compile(r"(?<![\w\d])(?:" + "|".join(sorted(_SCALE_WORDS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+# roman numerals (centuries, legions, kings: "secolul XIX", "XIVe siècle") in Latin-script sources
+_ROMAN = re.compile(r"\b(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème|º|-?lea|-?a)?\b")
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+_CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6}
+#: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_NUMERAL = re.compile("[零〇一二两兩三四五六七八九十百千]+")
+#: a number in Chinese or Japanese characters, digits or both ("七万八千", "7万8千", "1.2万", "二〇一九")
+_CJK_MIXED = re.compile(r"[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*[零〇一二两兩三四五六七八九十百千万萬亿億][0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*")
+_CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+#: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
+_CJK_KILO_UNITS = "伏瓦米克焦赫"
+_NEXT_WORD = re.compile(r"\s*([^\s\d.,;:!?()\[\]\"'“”]+)")
+#: an ordinal or a unit written onto a number (21st, 1.92m, 50kg)
+_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)$")
+
+
+def cjk_mixed_value(text: str) -> float | None:
+    """The value of a Chinese/Japanese number of any size, in characters, digits or both
+    (七万八千 = 78,000, 1.2万 = 12,000, 1亿2000万 = 120,000,000, 二〇一九 = 2019, 万 = 10,000)."""
+    result = section = 0.0
+    number: float | None = None
+    cjk_digits = False  # the number so far is CJK digits, so a next one appends (二〇一九)
+    seen = False
+    for run in re.findall(r"[0-9.]+|.", text):
+        if run[0] in "0123456789.":
+            try:
+                number, cjk_digits = float(run), False
+            except ValueError:
+                return None
+        elif run in _CJK_DIGITS:
+            number = number * 10 + _CJK_DIGITS[run] if number is not None and cjk_digits else float(_CJK_DIGITS[run])
+            cjk_digits = True
+        elif run in _CJK_UNITS:
+            section += (number if number is not None else 1) * _CJK_UNITS[run]
+            number, cjk_digits = None, False
+        elif run in _CJK_BIG:
+            value = section + (number or 0.0)
+            if _CJK_BIG[run] == 1e8:
+                result = (result + (value or 1.0)) * 1e8
+            else:
+                result += (value or 1.0) * 1e4
+            section, number, cjk_digits = 0.0, None, False
+        seen = True
+    return result + section + (number or 0.0) if seen else None
+
+
+def cjk_value(numeral: str) -> float | None:
+    """The value of a Chinese/Japanese numeral below ten thousand (七十 = 70, 两 = 2, 一百二十 = 120)."""
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _CJK_DIGITS:
+            digit = _CJK_DIGITS[ch] if digit is None else digit * 10 + _CJK_DIGITS[ch]
+        elif ch in _CJK_UNITS:
+            total += (1 if digit is None else digit) * _CJK_UNITS[ch]
+            digit = None
+    return float(total + (digit or 0))
+_ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())} | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0,
+                                           "eighty": 80.0, "ninety": 90.0, "hundred": 100.0, "dozen": 12.0} | {
+    m: float(i) for i, m in enumerate("january february march april may june july august september october november december".split(), 1)
+} | {w: float(i) for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)} | {
+    w: 10.0 * i for i, w in enumerate("twenties thirties forties fifties sixties seventies eighties nineties".split(), 2)
+} | {"midnight": 0.0, "noon": 12.0} | {
+    m: float(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)} | {"sept": 9.0}
+# "June 20" carries the source's 6月20日, 20.06. or 20/6; "eighth" its 8回戦
+#: a clock time: its numbers are checked as a time, not one by one ("9:30" for 9点半, "3:40 a.m." for 3.40 Uhr)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?|o'clock|h\b|Uhr|heures?|horas?|ore|時|时|点|點)",
+                   re.IGNORECASE)
+
+
+def _value(token: str, lang: str | None) -> float | None:
+    """The value of a number as written in ``lang`` (English when None)."""
+    raw = _SUFFIX.sub("", token).replace("\u2212", "-").rstrip("%")
+    raw = re.sub("[ \u00a0\u202f']", "", raw)  # space and apostrophe group thousands (1 000, 1'000)
+    comma_decimal = lang in DECIMAL_COMMA
+    # a separator used twice (and the other one not at all) groups thousands, in any language
+    if raw.count(",") > 1 and "." not in raw:
+        raw = raw.replace(",", "")
+    elif raw.count(".") > 1 and "," not in raw:
+        raw = raw.replace(".", "")
+    if comma_decimal:
+        if re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw):
+            raw = raw.replace(".", "")
+        raw = raw.replace(",", ".")
+    else:
+        if re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+            raw = raw.replace(",", "")
+        elif re.fullmatch(r"[-+]?\d+,\d{1,2}", raw):  # a decimal comma kept in English text
+            raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in a text. Only ``written`` ones (digits, scaled as written) are checked;
+    the others (bare values of scaled numbers, number words, digits inside names) only
+    help a written number find its match."""
+
+    value: float
+    start: int
+    end: int
+    written: bool = True
+
+
+_DIGITS = re.compile(r"\d+")
+# matched in the lower-cased text; the lookahead on first letters makes most words fail at once
+_ENGLISH_NUMBER_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _ENGLISH_NUMBERS})) + r"])(?:"
+                                  + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")\b")
+
+
+def numbers(text: str, lang: str | None) -> list[Number]:
+    """Every number in ``text``: a following scale word multiplies ("3 millions", "3万");
+    the bare value of a scaled number, a decade's two digits ("1990s" = 90年代), number
+    words (English, or Chinese/Japanese numerals) and digits inside names ("5G", "A380")
+    are listed as unwritten helpers."""
+    found = []
+    clock = [m.span() for m in _TIME.finditer(text)]
+    # 1万1000 = 11,000, 7万8千 = 78,000: digits with CJK units are one number written; the
+    # digits inside only help matching; numbers in characters alone (七十) only help too
+    if not text.isascii():
+        normal = unicodedata.normalize("NFKC", text)
+        for m in _CJK_MIXED.finditer(normal):
+            numeral = m.group()
+            if numeral.endswith("千") and normal[m.end():m.end() + 1] in _CJK_KILO_UNITS:
+                numeral = numeral[:-1]  # 1100千伏 is 1,100 kV
+            value = cjk_mixed_value(numeral) if numeral else None
+            if value is None:
+                continue
+            written = bool(re.search(r"\d", numeral)) and bool(re.search("[十百千万萬亿億]", numeral))
+            found.append(Number(value, m.start(), m.start() + len(numeral), written=written))
+            if written:
+                clock.append((m.start(), m.start() + len(numeral)))
+    previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
+    for m in _NUMBER.finditer(text):
+        value = _value(m.group(), lang)
+        if value is None:
+            continue
+        if any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
+            found.append(Number(value, m.start(), m.end(), written=False))
+            continue
+        after = text[m.end():m.end() + 12]
+        cjk_after = after[1:] if after[:1] in "多余几" else after
+        scale = next((s for w, s in _CJK_SCALE.items() if cjk_after.startswith(w)), None)
+        if cjk_after[:1] == "千" and cjk_after[1:2] in _CJK_KILO_UNITS:
+            scale = None
+        word = None
+        if scale is None:
+            word = _NEXT_WORD.match(text, m.end())  # (letters with combining marks: लाख)
+            scale = _SCALE_WORDS.get(word.group(1).lower()) if word else None
+        number = Number(value * (scale or 1.0), m.start(), m.end())
+        if scale and word is not None and previous is not None and previous[1] > scale and m.start() - previous[2] <= 2:
+            # "7 lakh 83 thousand", "2 millions 300 mille": one number written in two scaled parts
+            first = previous[0]
+            found[found.index(first)] = Number(first.value, first.start, first.end, written=False)
+            found.append(Number(first.value + number.value, first.start, m.end()))
+            number = Number(number.value, m.start(), m.end(), written=False)
+        found.append(number)
+        previous = (number, scale, word.end()) if scale and word is not None else None
+        if scale:
+            found.append(Number(value, m.start(), m.end(), written=False))
+        if m.group().endswith("0s") and len(m.group()) == 5:  # the 1850s: the '50s of the 19th century
+            found.append(Number(value % 100, m.start(), m.end(), written=False))
+            found.append(Number(float(int(value) // 100 + 1), m.start(), m.end(), written=False))
+        if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", m.group()) and re.match(r"\s*(?:GMT|UTC|hours?\b|h\b)", after):
+            found.append(Number(float(int(value) // 100), m.start(), m.end(), written=False))  # 1200 GMT: 12 h 00
+        if comma_grouped(m.group(), lang):  # "10,000" in a language that writes 10.000: kept from an English text
+            found.append(Number(float(m.group().replace(",", "")), m.start(), m.end(), written=False))
+        if lang is None and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group()):  # "408.000" kept from the source's format
+            found.append(Number(float(m.group().replace(".", "")), m.start(), m.end(), written=False))
+    found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
+    if lang in ("zh", "ja"):
+        for m in _CJK_NUMERAL.finditer(text):
+            value = cjk_value(m.group())
+            if value is not None:
+                after = text[m.end():m.end() + 2]
+                scale = next((s for w, s in _CJK_SCALE.items() if after.startswith(w)), 1.0)
+                found.append(Number(value * scale, m.start(), m.end(), written=False))
+                if after[:1] == "成" and value <= 10:  # 八成 = 80%
+                    found.append(Number(value * 10, m.start(), m.end() + 1, written=False))
+    if lang not in (None, "en", "zh", "ja", "ko"):
+        found += [Number(_SCALE_WORDS[m.group().lower()], m.start(), m.end(), written=False)
+                  for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]
+        found += [Number(v, m.start(), m.end(), written=False) for m in _ROMAN.finditer(text) if (v := roman_value(m))]
+    lowered = text.lower()
+    if lang in (None, "en") and len(lowered) == len(text):  # (lower-casing a rare letter can change the length)
+        found += [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(), written=False)
+                  for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
+    return found
+
+
+def roman_value(m: re.Match[str]) -> float | None:
+    """The value of a roman numeral match (None for an empty match)."""
+    digits = "".join(m.groups())
+    if not digits:
+        return None
+    total = 0
+    for i, ch in enumerate(digits):
+        value = _ROMAN_VALUES[ch]
+        total += -value if i + 1 < len(digits) and _ROMAN_VALUES[digits[i + 1]] > value else value
+    return float(total)
+
+
+def comma_grouped(token: str, lang: str | None) -> bool:
+    """Whether ``token`` groups thousands with commas (1,000 or 20,026) in a language whose
+    decimal separator is the comma."""
+    return lang in DECIMAL_COMMA and re.fullmatch(r"\d{1,3}(?:,\d{3})+", token) is not None
+
+
+def same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
