@@ -70,6 +70,13 @@ def score_chunk(settings: Settings, baseline: Baseline | None, index: int, artic
     return chunk_output(index, results, keep_keys, model)
 
 
+def _in_articles(within: Callable[[float], None] | None, articles: int) -> Callable[[float], None] | None:
+    """The pipeline's progress (a share of the chunk's sentences) as articles of the chunk done."""
+    if within is None:
+        return None
+    return lambda share: within(share * articles)
+
+
 class LocalEngine:
     """Scores chunks one after another in this process; the only engine that reports
     progress inside a chunk (``within``: articles of the chunk under way done so far)."""
@@ -82,8 +89,7 @@ class LocalEngine:
 
     def map(self, work: Iterable[tuple[int, list[Article]]], within: Callable[[float], None] | None = None) -> Iterator[ChunkOutput]:
         for index, articles in work:
-            share = None if within is None else (lambda done, n=len(articles): within(done * n))
-            yield score_chunk(*self.args, index, articles, self.keep_keys, share)
+            yield score_chunk(*self.args, index, articles, self.keep_keys, _in_articles(within, len(articles)))
 
     def close(self) -> None:
         """Nothing to release."""
@@ -128,8 +134,7 @@ class ProcessEngine:
         head = list(islice(it, 2))
         if len(head) < 2:
             for index, articles in head:  # one chunk: in this process, with progress inside it
-                yield score_chunk(*self.args, index, articles, self.keep_keys,
-                                  None if within is None else (lambda done, n=len(articles): within(done * n)))
+                yield score_chunk(*self.args, index, articles, self.keep_keys, _in_articles(within, len(articles)))
             return
         started = time.perf_counter()
         threads = max(1, (os.cpu_count() or 1) // self.jobs)
