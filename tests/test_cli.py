@@ -333,3 +333,27 @@ def test_explain_select_by_name_and_write_baseline(tmp_path: Path, capsys: pytes
     assert score(tmp_path, str(SEED), "--select", "false-friend", "-f", "json") == 1
     assert set(json.loads(capsys.readouterr().out)["findings"]["by_rule"]) == {"MT301"}
     assert score(tmp_path, str(SEED), "--write-baseline", str(tmp_path / "b.json")) == 0
+
+
+def test_unknown_model_is_one_line_without_network(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("transformers")
+    import huggingface_hub
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("mtqa tried to download a model")
+
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", no_network)
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path / "cache"))
+    code = main(["score", str(SEED), "--model", "nonexistent-model-xyz", "--no-write", "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and len(err.splitlines()) == 1 and "nonexistent-model-xyz" in err
+
+
+def test_worst_lines_carry_codes_and_an_ellipsis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long = "The the talks " + "went on and on in the old hall of the city " * 4 + "until late."
+    (tmp_path / "a.txt").write_text(long + "\n")
+    score(tmp_path, str(tmp_path / "a.txt"))
+    worst = [line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("worst:")]
+    assert worst and "(MT701;" in worst[0] and worst[0].endswith("…")
+    assert len(worst[0].split(") ", 1)[1]) == 90  # the sentence, cut at 89 characters and an ellipsis

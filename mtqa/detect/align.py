@@ -1,16 +1,17 @@
-"""Sentence alignment of an article with its source: Gale-Church, anchored on numbers.
+"""Sentence alignment of an article with its source: Gale-Church, anchored on numbers and names.
 
 Gale and Church (1993) align sentences by length alone: a source sentence of ``l1``
 characters is translated by ``c * l1`` characters, give or take ``sqrt(l1 * s2)``, and
 dynamic programming picks the likeliest sequence of beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2).
 Here ``c`` and ``s2`` are those of human translations from the source language
 (``mtqa/data/length_ratio.json``, fitted on train data by ``bench/calibrate_length_ratio.py``;
-a language without train data gets its script group's);
-paragraphs are aligned first (when both sides have several)
-and sentences within aligned paragraphs, as in the original; and a bead whose sentences
-carry the same numbers costs less, one whose numbers differ costs more. A 1-0 bead is a
-source sentence with no translation (an omission), a 0-1 bead a target sentence with no
-source (an addition): the rules MT007 and MT008 report them.
+a language without train data gets its script group's); beads up to 1-4 are allowed;
+paragraphs are aligned first (when both sides have several) and sentences within aligned
+paragraphs, as in the original; and a bead whose sentences share the numbers (and, for a
+non-Latin source, the Latin-script names) that both texts have costs less, one that shares
+none costs more. A 1-0 bead is a source sentence with no translation (an omission), a 0-1
+bead a target sentence with no source (an addition): the rules MT007 and MT008 report those
+no neighbouring bead can absorb.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mtqa.types import Document
 #: three or four English ones; without these moves the extra sentences would be "additions")
 MOVES = ((1, 1, 0.89), (1, 0, 0.0099), (0, 1, 0.0099), (2, 1, 0.089), (1, 2, 0.089), (2, 2, 0.011),
          (1, 3, 0.01), (3, 1, 0.01), (1, 4, 0.003), (4, 1, 0.003))
-#: cost added to a bead whose sentences have different numbers (taken off when they have the same)
+#: cost added to a bead whose sentences share no anchor (taken off when they share them all)
 ANCHOR = 2.0
 #: an omission or addition is reported only when merging it into a neighbouring bead would
 #: put that bead's length this many standard deviations off (bench/align_eval.py)
