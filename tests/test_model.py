@@ -76,3 +76,16 @@ def test_fixed_sentence_outranks_its_broken_twin(scorer: FluencyScorer, broken: 
     b, f = scorer.score([broken, fixed])
     assert f.slor > b.slor
     assert f.fluency >= b.fluency
+
+
+def test_the_notebook_call_with_the_default_model() -> None:
+    """``import mtqa; r = mtqa.Scorer().score(df)``: the three tables, with the model's columns."""
+    import pandas as pd
+
+    import mtqa
+
+    df = pd.DataFrame({"id": ["a", "b"], "text": ["Russia had been ingested in the elections.", "The talks in Geneva were useful."]})
+    r = mtqa.Scorer().score(df)
+    assert list(r.articles.article_id) == ["a", "b"] and r.articles.fluency_mean.notna().all()
+    assert r.sentences.fluency.notna().all() and "MT301" in set(r.findings.code)
+    assert r.summary["fluency"]["model"] == "smollm2" and r.gate().exit_code == 1
