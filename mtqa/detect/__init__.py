@@ -11,8 +11,11 @@ from mtqa.types import Document, Finding, Severity
 __all__ = ["detect", "Rule", "all_rules", "get_rule", "select_rules"]
 
 
-#: At most this many findings per rule and article; the last one says how many more there were.
+#: At most this many findings per rule and article; the last one says how many more there were
+#: (counted up to MAX_COUNTED: a rule that would flag half a million words of a huge
+#: article is not asked for the rest).
 MAX_PER_RULE = 200
+MAX_COUNTED = 10_000
 
 
 def advice(replacements: Sequence[str]) -> str | None:
@@ -37,10 +40,12 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
             key = (r.code, hit.start, hit.end)
             if key in seen:
                 continue
+            seen.add(key)
             if kept == MAX_PER_RULE:
                 extra += 1
+                if extra == MAX_COUNTED:
+                    break
                 continue
-            seen.add(key)
             kept += 1
             idx = bisect_right(starts, hit.start) - 1
             findings.append(Finding(
@@ -55,6 +60,7 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
                 source_end=hit.source_span[1] if hit.source_span else None,
             ))
         if extra:
-            findings[-1].message += f" (and {extra} more {r.code} findings in this article, not listed)"
+            more = f"{extra}" if extra < MAX_COUNTED else f"at least {extra:,}"
+            findings[-1].message += f" (and {more} more {r.code} findings in this article, not listed)"
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings

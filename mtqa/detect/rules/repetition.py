@@ -16,6 +16,9 @@ _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
 
 
 
+_RUN = re.compile(rb"\x01+")
+
+
 @lru_cache(maxsize=1024)
 def _lower_words(text: str) -> list[str]:
     """Lower-cased word and number tokens (cached: two rules read them)."""
@@ -29,8 +32,10 @@ def _repeat_sizes(text: str, max_n: int = 6) -> frozenset[int]:
     return frozenset(n for n in range(1, max_n + 1) if _may_repeat(words, n))
 
 
+@lru_cache(maxsize=64)
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Lower-cased tokens with their offsets, computed only for sentences that may repeat."""
+    """Lower-cased tokens with their offsets, computed only for sentences that may repeat
+    (cached: MT702 and MT703 both read a looping sentence's)."""
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
@@ -50,16 +55,11 @@ def _repeats(words: list[str], n: int) -> Iterator[tuple[int, int]]:
     Linear: a run of k tokens equal to the token n places later is an n-gram
     repeated ``k // n + 1`` times.
     """
-    run_start = run = 0
-    for k in range(len(words) - n + 1):
-        if k + n < len(words) and words[k] == words[k + n]:
-            if run == 0:
-                run_start = k
-            run += 1
-            continue
+    same = bytes(map(eq, words, words[n:]))  # 1 where a token equals the token n places later
+    for m in _RUN.finditer(same):
+        run = m.end() - m.start()
         if run >= n:
-            yield run_start, run // n + 1
-        run = 0
+            yield m.start(), run // n + 1
 
 
 def _joined(text: str, toks: list[tuple[str, int, int]], i: int, j: int) -> bool:

@@ -117,7 +117,9 @@ def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if body.endswith(","):
             yield Hit(s.end - 1, s.end, "sentence ends on a comma: it was cut off")
             continue
-        m = _LAST_WORD.search(body.rstrip(CLOSERS))
+        tail = body.rstrip(CLOSERS)
+        offset = max(0, len(tail) - 200)  # the last word is near the end: a huge sentence is not scanned whole
+        m = _LAST_WORD.search(tail, offset)
         if m and m.group(1).lower() in function_words:
             start = s.start + m.start(1)
             yield Hit(start, start + len(m.group(1)), f"sentence ends on '{m.group(1)}': it was cut off",
