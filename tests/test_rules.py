@@ -90,6 +90,8 @@ SOURCE_CASES = [
      "Ein neuer Termin fehlt.", "de", "The talks ended. They lasted long. Nobody was satisfied. A new date is missing."),
     ("MT010", "The talks ended.", "The talks ended.", "Die Gespräche endeten gestern nach langen Verhandlungen ohne Ergebnis.",
      "de", "The talks ended yesterday after long negotiations without a result."),
+    ("MT011", "The ministrul said the talks were useful.", "ministrul", "Ministrul a declarat că discuțiile au fost utile.",
+     "ro", "The minister said the talks were useful."),
 ]
 
 
