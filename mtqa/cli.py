@@ -213,9 +213,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         for key, value in own.items():
             shown = f"{len(value)} entries" if isinstance(value, list) and len(value) > 8 else repr(value)
             print(f"  {key} = {shown}")
-    if r.code in ("MT301", "MT302"):
-        print("\nlexicons: mtqa/data/lexicons/<lang>.tsv (one row per false friend or calque; columns in mtqa/detect/lexicon.py)")
+    if r.code in RULE_DATA:
+        print(f"\ndata: {RULE_DATA[r.code]}")
     return 0
+
+
+_LEXICONS = "mtqa/data/lexicons/<lang>.tsv (one row per false friend or calque; columns in mtqa/detect/lexicon.py)"
+_LENGTHS = "mtqa/data/length_ratio.json (length ratios of human translations per source language; bench/calibrate_length_ratio.py)"
+#: the data files a rule reads besides its parameters, for `mtqa explain`
+RULE_DATA = {"MT301": _LEXICONS, "MT302": _LEXICONS, "MT007": _LENGTHS, "MT008": _LENGTHS, "MT010": _LENGTHS,
+             "MT006": "mtqa/data/crosslingual.json (the cosine threshold; bench/calibrate_crosslingual.py)"}
 
 
 def cmd_gate(args: argparse.Namespace) -> int:

@@ -330,6 +330,7 @@ def test_explain_select_by_name_and_write_baseline(tmp_path: Path, capsys: pytes
     out = capsys.readouterr().out
     assert "allow = 36 entries" in out and "function_words" not in out  # its own parameters, not [common]'s
     assert main(["explain", "MT301"]) == 0 and "mtqa/data/lexicons" in capsys.readouterr().out
+    assert main(["explain", "MT010"]) == 0 and "data: mtqa/data/length_ratio.json" in capsys.readouterr().out
     assert score(tmp_path, str(SEED), "--select", "false-friend", "-f", "json") == 1
     assert set(json.loads(capsys.readouterr().out)["findings"]["by_rule"]) == {"MT301"}
     assert score(tmp_path, str(SEED), "--write-baseline", str(tmp_path / "b.json")) == 0
