@@ -127,7 +127,7 @@ def render(run: RunResult, table_limit: int = 10_000, detail_limit: int = 200) -
     charts.append(bar_chart([(str(r["article_id"]), float(r["quality"])) for r in worst], "Worst articles (quality)", "#6d4c41",
                             keep_end=True))
     gate = s["gate"]
-    page = _environment().get_template("report.html.j2").render(
+    return _environment().get_template("report.html.j2").render(
         css=Markup(_asset("report.css")), js=Markup(_asset("report.js")), js_hash=script_hash(),
         counts=s["articles"], statuses=STATUSES, passed=gate["exit_code"] == 0, gate_reasons=gate["reasons"],
         sentences=s["sentences"], words=s["words"], findings_total=s["findings"]["total"], signature=s["signature"]["string"],
@@ -139,7 +139,6 @@ def render(run: RunResult, table_limit: int = 10_000, detail_limit: int = 200) -
         details=[_detail(d, anchors[d.row["article_id"]]) for d in details],
         data_json=Markup(json_for_script({"columns": columns, "articles": table_rows,
                                           "numeric": [c for c in columns if c not in _TEXT_COLUMNS]})))
-    return page
 
 
 def _detail(d: ArticleDetail, anchor: str) -> dict[str, Any]:
