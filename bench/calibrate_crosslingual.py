@@ -15,7 +15,6 @@ unrelated pairs.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -25,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import EVAL, _rows  # noqa: E402
+from bench.corpus import EVAL, _rows, emit  # noqa: E402
 from mtqa.scoring.crosslingual import Similarity  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "crosslingual.json"
@@ -74,10 +73,7 @@ def main() -> None:
                     "unrelated": round(float((u < threshold).mean()), 4)},
         "pairs_per_second": round(3 * len(pairs) / seconds, 1),
     }
-    print(json.dumps(result, indent=1))
-    if not args.smoke:
-        OUT.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"wrote {OUT}")
+    emit(result, OUT, args.smoke)
 
 
 if __name__ == "__main__":

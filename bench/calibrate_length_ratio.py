@@ -17,7 +17,6 @@ falls outside. Languages without train data get the pooled values of their scrip
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import sys
@@ -27,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import EVAL, _rows  # noqa: E402
+from bench.corpus import emit, human_translations  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "length_ratio.json"
 MIN_SOURCE_CHARS = 20
@@ -37,22 +36,6 @@ CJK = ("zh", "ja", "ko")
 
 def chars(text: str) -> int:
     return len(re.sub(r"\s+", "", text))
-
-
-def pairs(limit: int | None) -> dict[str, list[tuple[str, str]]]:
-    """(source, human translation) per source language, train parts only."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for lang in ("ro", "ru", "ne", "si"):
-        rows = _rows(EVAL / "mlqe_pe" / f"mlqepe_{lang}-en.train.tsv.gz")
-        out[lang] = [(r["source"], r["pe"]) for _, r in zip(range(limit or 10**9), rows)]
-    zh = []
-    for r in _rows(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"):
-        if r["system"] in ("Human-A.0", "Human-B.0"):
-            zh.append((r["source"], r["target"]))
-            if limit and len(zh) >= limit:
-                break
-    out["zh"] = zh
-    return out
 
 
 def stats(lengths: np.ndarray) -> dict[str, float]:
@@ -70,7 +53,7 @@ def main() -> None:
     ap.add_argument("--smoke", action="store_true", help="a few pairs, nothing written (CI)")
     args = ap.parse_args()
     lengths = {lang: np.array([(chars(s), chars(t)) for s, t in ps if chars(s) >= MIN_SOURCE_CHARS and chars(t)], dtype=float)
-               for lang, ps in pairs(30 if args.smoke else None).items()}
+               for lang, ps in human_translations(30 if args.smoke else None).items()}
     languages = {lang: stats(v) for lang, v in lengths.items()}
     groups = {"cjk": stats(np.concatenate([v for k, v in lengths.items() if k in CJK])),
               "other": stats(np.concatenate([v for k, v in lengths.items() if k not in CJK]))}
@@ -78,10 +61,7 @@ def main() -> None:
                         "post-edits ro/ru/ne/si, MQM newstest2020 zh Human-A.0/B.0); characters without whitespace",
               "min_source_chars": MIN_SOURCE_CHARS, "percentiles": [LOW, HIGH], "cjk": list(CJK),
               "languages": languages, "groups": groups}
-    print(json.dumps(result, indent=1))
-    if not args.smoke:
-        OUT.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"wrote {OUT}")
+    emit(result, OUT, args.smoke)
 
 
 if __name__ == "__main__":

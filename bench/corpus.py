@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,3 +40,26 @@ def real_sentences(limit: int | None = None, eval_dir: Path = EVAL) -> list[str]
             if limit and len(seen) >= limit:
                 return list(seen)
     return list(seen)
+
+
+def human_translations(per_language: int | None, seed: int = 0,
+                       zh_systems: tuple[str, ...] = ("Human-A.0", "Human-B.0")) -> dict[str, list[tuple[str, str]]]:
+    """(source, human translation) pairs of the TRAIN parts, per source language: MLQE-PE
+    train post-edits (ro, ru, ne, si) and MQM newstest2020 zh (``zh_systems``); with
+    ``per_language``, a seeded sample of that many."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for lang in ("ro", "ru", "ne", "si"):
+        out[lang] = [(r["source"], r["pe"]) for r in _rows(EVAL / "mlqe_pe" / f"mlqepe_{lang}-en.train.tsv.gz")]
+    out["zh"] = [(r["source"], r["target"]) for r in _rows(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz")
+                 if r["system"] in zh_systems]
+    if per_language:
+        out = {k: random.Random(seed).sample(v, min(per_language, len(v))) for k, v in out.items()}
+    return out
+
+
+def emit(result: dict, out: Path, smoke: bool) -> None:  # type: ignore[type-arg]
+    """Print a calibration and, unless ``smoke``, write it to ``out`` (a data file of mtqa)."""
+    print(json.dumps(result, indent=1))
+    if not smoke:
+        out.write_text(json.dumps(result, indent=1) + "\n")
+        print(f"wrote {out}")
