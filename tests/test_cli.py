@@ -358,3 +358,19 @@ def test_worst_lines_carry_codes_and_an_ellipsis(tmp_path: Path, capsys: pytest.
     worst = [line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("worst:")]
     assert worst and "(MT701;" in worst[0] and worst[0].endswith("…")
     assert len(worst[0].split(") ", 1)[1]) == 90  # the sentence, cut at 89 characters and an ellipsis
+
+
+def test_an_empty_source_is_a_finding_and_lines_input_points_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hyp, src = tmp_path / "hyp.txt", tmp_path / "src.txt"
+    hyp.write_text("The price rose by 2 percent.\nThe the talks ended on Monday.\n")
+    src.write_text("Der Preis stieg um 2 Prozent.\n\n")
+    score(tmp_path, str(hyp), "--input-format", "lines", "-s", str(src), "-f", "text")
+    out = capsys.readouterr().out
+    assert f"{hyp}:2:1: MT012 [minor]" in out and f"{hyp}:2:1: MT701 [minor]" in out  # line 2 of the file, not 1
+    assert f"{hyp}:1:" not in out
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(json.dumps({"id": "blank", "text": "The talks ended.", "source": " "}) + "\n"
+                     + json.dumps({"id": "none", "text": "The talks ended."}) + "\n")
+    score(tmp_path, str(jsonl))
+    found = pd.read_csv(tmp_path / "out" / "findings.csv")
+    assert found[found.code == "MT012"].article_id.tolist() == ["blank"]

@@ -111,6 +111,32 @@ def test_source_rule_true_positive_and_clean_negative(code: str, positive: str, 
     assert run(positive, None) == [], "no source, no source finding"
 
 
+def test_empty_source_true_positive_and_clean_negatives() -> None:
+    from mtqa.detect import detect, select_rules
+    from mtqa.segment import segment
+    from mtqa.types import Article
+
+    def run(source: str | None) -> list[str]:
+        return [f.code for f in detect(segment(Article(id="t", text="The talks ended.", path="t", source=source)),
+                                       select_rules(["MT012"]))]
+
+    assert run("  ") == ["MT012"]
+    assert run("Die Gespräche endeten.") == [] and run(None) == []
+
+
+def test_source_language_mismatch_true_positives_and_clean_negatives() -> None:
+    import mtqa
+
+    def run(source: str, lang: str) -> list[str]:
+        return [f.code for f in mtqa.check("Prices rose by two percent last year.", source=source, source_lang=lang,
+                                           select=["MT013"])]
+
+    assert run("Цены выросли на два процента в прошлом году.", "de") == ["MT013"]  # another script
+    assert run("Prices rose by two percent last year, officials said.", "de") == ["MT013"]  # English
+    assert run("Die Preise stiegen im letzten Jahr um zwei Prozent.", "de") == []
+    assert run("Цены выросли на два процента в прошлом году, сообщает The Daily Mail.", "ru") == []  # names in it
+
+
 @pytest.mark.parametrize(("code", "positive", "span", "negative"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: str, negative: str) -> None:
     hits = run_rules(positive, code)
@@ -124,7 +150,7 @@ def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: s
 
 def test_every_rule_has_a_case() -> None:
     """Rules that need the language model (MT9xx) are tested in test_model.py, MT006 (embeddings) in test_crosslingual.py."""
-    tested = {c[0] for c in CASES} | {c[0] for c in SOURCE_CASES} | {"MT006"}
+    tested = {c[0] for c in CASES} | {c[0] for c in SOURCE_CASES} | {"MT006", "MT012", "MT013"}
     assert {r.code for r in all_rules() if not r.code.startswith("MT9")} <= tested
 
 

@@ -171,6 +171,8 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
                 raise UsageError(f"{flag}: {len(lines)} line(s), but the input has more segments than that")
             if lines[n].strip():
                 setattr(article, attr, lines[n])
+            elif attr == "source":
+                article.source = ""  # given but blank: MT012 reports it
         n += 1
         yield article
     for lines, flag in ((references, names[0]), (sources, names[1])):
@@ -190,7 +192,7 @@ def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
             article.text, article.error = "", too_long(len(article.text), limits)
         if article.title is not None:
             article.title = clean_text(article.title)
-        if article.source and not article.source_lang and article.error is None:
+        if article.source and article.source.strip() and not article.source_lang and article.error is None:
             guess, _ = detect_language(article.source)
             if guess != "unknown":  # recorded, so a reader can tell a guess from a given language
                 article.source_lang = article.extra["source_lang_detected"] = iso_639_1(guess)

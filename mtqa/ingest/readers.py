@@ -351,7 +351,9 @@ def _from_record(record: dict[str, Any], line: int, path: Path, fallback_id: str
     meta = {k: _str_or_none(record.get(k)) for k in KNOWN_FIELDS if k != "id"}
     article = Article(
         id=art_id, text="", path=str(path), line=line, title=meta["title"],
-        source_lang=(meta["source_lang"] or "").lower() or None, reference=meta["reference"], source=meta["source"],
+        source_lang=(meta["source_lang"] or "").lower() or None, reference=meta["reference"],
+        # a source field given but blank stays "" (MT012 reports it), apart from no source at all (None)
+        source="" if meta["source"] is None and isinstance(record.get("source"), str) else meta["source"],
         extra={**{k: meta[k] for k in ("url", "lang") if meta[k] is not None}, **extra},
     )
     if IGNORE_FIELD in record:

@@ -1,7 +1,7 @@
 """Machine formats for CI systems: SARIF 2.1.0, JUnit XML, GitHub Actions workflow commands.
 
-Locations: for ``.txt``/``.md`` articles a finding's line and column are those of the
-file; for articles read from JSONL/CSV/TSV/Parquet the line is the article's line or
+Locations: for ``.txt``/``.md`` articles (a whole file, or one line of it with
+``--input-format lines``) a finding's line and column are those of the file; for articles read from JSONL/CSV/TSV/Parquet the line is the article's line or
 row in its file and the article-relative line/column are in the result's properties.
 """
 
@@ -33,9 +33,10 @@ def joined_findings(run: RunResult) -> list[dict[str, Any]]:
         a = articles.get(f["article_id"], {"path": "", "line": 1})
         whole_file = str(a["path"]).endswith(_TEXT_FORMATS)
         f["file"] = a["path"]
-        f["file_line"] = int(f["line"]) if whole_file else int(a["line"] or 1)
+        first = int(a["line"] or 1)  # 1 for a whole file; N for line N of --input-format lines
+        f["file_line"] = first + int(f["line"]) - 1 if whole_file else first
         f["file_column"] = int(f["column"]) if whole_file else None
-        f["file_end_line"] = int(f["end_line"]) if whole_file else None
+        f["file_end_line"] = first + int(f["end_line"]) - 1 if whole_file else None
         f["file_end_column"] = int(f["end_column"]) if whole_file else None
         rows.append(f)
     return rows

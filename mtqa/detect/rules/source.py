@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -322,3 +323,73 @@ def copied_source_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if word.islower() and word in source_words and zipf_frequency(word, "en") < max_zipf:
             yield Hit(m.start(), m.end(), f"'{word}' is copied from the source: not translated",
                       suggestion="translate it")
+
+
+@rule("MT012", "empty-source", "Accuracy/Mistranslation", "minor")
+def empty_source(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """The input gives a source for this article, but it is empty: the source rules had
+    nothing to check the translation against.
+
+    Why: an empty line in a line-aligned source file (``-s``) or an empty ``source`` field
+    usually means the source is misaligned or lost, and every check against it is skipped
+    in silence otherwise. An article without a source field at all is not flagged.
+    Example: ``-s src.txt`` whose line 2 is empty, for a translation "The talks ended."
+    """
+    if doc.article.source is not None and not doc.article.source.strip() and doc.text.strip():
+        yield Hit(0, len(doc.text.rstrip()), "the source given for this translation is empty: nothing was checked "
+                  "against it (a misaligned or lost source?)", suggestion="check the source file")
+
+
+#: the script each source language is written in (the languages mtqa's users and eval data have)
+_SCRIPT_OF = {**dict.fromkeys("ru uk bg mk be kk sr".split(), "CYRILLIC"), **dict.fromkeys("zh ja".split(), "CJK"),
+              "ko": "HANGUL", **dict.fromkeys("hi ne mr".split(), "DEVANAGARI"), **dict.fromkeys("ar fa ur ps".split(), "ARABIC"),
+              "el": "GREEK", "he": "HEBREW", "th": "THAI", "si": "SINHALA", "km": "KHMER", "ka": "GEORGIAN", "hy": "ARMENIAN",
+              **dict.fromkeys("en de fr es it pt ro pl cs sk sl hr nl sv da no nb fi et lv lt hu tr id ms vi ca gl eu".split(), "LATIN")}
+_SCRIPT_ALIASES = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "HANGUL"}
+
+
+def _scripts(text: str) -> dict[str, int]:
+    """Letters of ``text`` per script."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "").split(" ")[0]
+            script = _SCRIPT_ALIASES.get(name, name)
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+@rule("MT013", "source-language-mismatch", "Accuracy/Mistranslation", "minor")
+def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """The source is not in the language the input says it is: it is written in another
+    script, or it reads as English.
+
+    Why: a swapped or misaligned source file makes every check against it wrong; the
+    source's own language says so. Only a language the input gave is checked (not a guess),
+    and only a source of at least ``min_letters`` letters, under ``max_own_script_share`` of
+    them in the language's script. On the train sources (MLQE-PE ro/ru/ne/si, MQM zh; 1,000
+    each) it fires once: a Russian source that is mostly an English song title.
+    Example: source_lang "de", source "Цены выросли на два процента в прошлом году." -> any translation
+    """
+    source = _source(doc)
+    lang = doc.article.source_lang
+    if source is None or not lang or "source_lang_detected" in doc.article.extra:
+        return
+    expected = _SCRIPT_OF.get(lang)
+    counts = _scripts(source)
+    letters = sum(counts.values())
+    if expected is None or letters < int(ctx.params["min_letters"]):
+        return
+    end = len(doc.text.rstrip())
+    script = max(counts, key=counts.__getitem__)
+    # a source with English names in it still has plenty of its own script
+    if counts.get(expected, 0) < float(ctx.params["max_own_script_share"]) * letters:
+        yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
+                  f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
+    elif expected == "LATIN" and lang != "en":
+        from mtqa.langid import detect_language
+
+        guess, probability = detect_language(source)
+        if guess == "en" and probability >= float(ctx.params["min_probability"]):
+            yield Hit(0, end, f"the source reads as English, not {lang!r}: a swapped or misaligned source?",
+                      suggestion="check the source")
