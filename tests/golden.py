@@ -35,6 +35,8 @@ def _tsv(path: Path) -> Iterator[dict[str, str]]:
 
 def corpus() -> list[Article]:
     articles = list(read_articles(discover([str(ROOT / "data")], IngestOptions()), IngestOptions()))
+    for a in articles:  # ids without this checkout's location (a file's id is its path)
+        a.id = a.id.replace(str(ROOT) + "/", "")
     for i, r in enumerate(_tsv(FIXTURES / "eval" / "mqm_zhen_newstest2021.extract.tsv")):
         articles.append(Article(id=f"mqm:{i}", text=r["target"], path="mqm", source=r["source"], source_lang="zh"))
     for i, r in enumerate(_tsv(FIXTURES / "eval" / "mlqepe_ro-en.dev-test.extract.tsv")):
