@@ -12,7 +12,10 @@ from mtqa.types import Article, Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "trump-putin-invitation.txt"
+#: the seed article of ../shared, and the repository's copy of it (identical: a test checks),
+#: which the tests read so that they run where ../shared is not beside the checkout
+SHARED_SEED = SHARED / "seed" / "trump-putin-invitation.txt"
+SEED = ROOT / "data" / "seed" / "trump-putin-invitation.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

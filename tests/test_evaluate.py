@@ -265,11 +265,11 @@ def test_seed_eval_found_missed_and_false_flags(tmp_path: Path) -> None:
 
 
 def test_seed_eval_on_the_shared_seed(capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.conftest import SEED
+    from tests.conftest import SHARED_SEED
 
-    if not SEED.exists():
+    if not SHARED_SEED.exists():
         pytest.skip("../shared/seed is not beside this checkout")
-    assert main(["eval", "seed", str(SEED.parent), "--no-fluency", "-f", "json"]) == 0
+    assert main(["eval", "seed", str(SHARED_SEED.parent), "--no-fluency", "-f", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["summary"]["must"]["found"] == result["summary"]["must"]["rows"] == 11
     assert result["false_flags"] == []

@@ -10,13 +10,13 @@ from mtqa.ingest import IngestOptions, discover, read_articles
 from mtqa.ingest.readers import read_text
 from mtqa.pipeline import Pipeline
 from mtqa.types import Finding
-from tests.conftest import FIXTURES, ROOT, SEED
+from tests.conftest import FIXTURES, SEED, SHARED_SEED
 
-SEED_COPY = ROOT / "data" / "seed" / "trump-putin-invitation.txt"
+
 
 
 def seed_findings() -> tuple[str, list[Finding]]:
-    article = next(read_text(SEED_COPY, "seed"))
+    article = next(read_text(SEED, "seed"))
     result = Pipeline(Settings(fluency=False)).run_chunk([article])[0]
     return article.text, result.findings
 
@@ -44,8 +44,8 @@ SHOULD_LINES = [16, 24, 26, 20, 32]  # tense clash, at mid-term, particularly ma
 
 
 def test_seed_copy_matches_shared_seed() -> None:
-    if SEED.exists():
-        assert SEED_COPY.read_bytes() == SEED.read_bytes()
+    if SHARED_SEED.exists():
+        assert SEED.read_bytes() == SHARED_SEED.read_bytes()
 
 
 @pytest.mark.parametrize(("line", "code", "span"), MUST)
