@@ -13,8 +13,6 @@ from mtqa.types import Finding
 from tests.conftest import FIXTURES, SEED, SHARED_SEED
 
 
-
-
 def seed_findings() -> tuple[str, list[Finding]]:
     article = next(read_text(SEED, "seed"))
     result = Pipeline(Settings(fluency=False)).run_chunk([article])[0]
