@@ -73,6 +73,8 @@ CASES = [
 SOURCE_CASES = [
     ("MT001", "The price rose by 2.5 percent.", "2.5", "Der Preis stieg um 1,5 Prozent.", "de", "The price rose by 1.5 percent."),
     ("MT001", "It cost 300 yuan in 2020.", "300", "2020年花了3万元。", "zh", "It cost 30,000 yuan in 2020."),
+    ("MT001", "Forty-three countries give visas on arrival.", "Forty-three countries give visas on arrival.",
+     "泰国、埃及等42个国家和地区给予落地签证。", "zh", "Forty-two countries and regions give visas on arrival."),
     ("MT002", "More at example.", "More at example.", "Mehr unter www.example.de", "de", "More at www.example.de"),
     ("MT003", "Die Regierung tritt heute nach der Wahl zurück.", "Die Regierung tritt heute nach der Wahl zurück.",
      "Die Regierung tritt heute nach der Wahl zurück.", "de", "The government resigns today after the election."),

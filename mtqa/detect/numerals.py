@@ -140,6 +140,8 @@ class Number:
 
 
 _DIGITS = re.compile(r"\d+")
+_ENGLISH_COMPOUND = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
+                               r"(one|two|three|four|five|six|seven|eight|nine)\b")
 # matched in the lower-cased text; the lookahead on first letters makes most words fail at once
 _ENGLISH_NUMBER_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _ENGLISH_NUMBERS})) + r"])(?:"
                                   + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")\b")
@@ -222,6 +224,8 @@ def numbers(text: str, lang: str | None) -> list[Number]:
     if lang in (None, "en") and len(lowered) == len(text):  # (lower-casing a rare letter can change the length)
         found += [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(), written=False)
                   for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
+        found += [Number(_ENGLISH_NUMBERS[m.group(1)] + _ENGLISH_NUMBERS[m.group(2)], m.start(), m.end(), written=False)
+                  for m in _ENGLISH_COMPOUND.finditer(lowered)]  # forty-two
     return found
 
 
