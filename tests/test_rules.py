@@ -203,3 +203,14 @@ def test_replacements_are_texts_for_the_span_and_advice_follows_them() -> None:
     placeholder = mtqa.check("The talks ended. [19659007] More talks followed.")[0]
     assert placeholder.replacements == () and placeholder.suggestion == "remove it"
 
+
+
+def test_chinese_numbers_in_characters_digits_or_both() -> None:
+    from mtqa.detect.numerals import numbers
+
+    def values(text: str) -> set[float]:
+        return {n.value for n in numbers(text, "zh")}
+
+    assert 2000.0 in values("两千") and 78000.0 in values("七万八千") and 3e6 in values("三百万")
+    assert 80.0 in values("八成") and 2019.0 in values("二〇一九年")
+    assert [n.value for n in numbers("±1100千伏", "zh") if n.written] == [1100.0]  # kV, not thousands

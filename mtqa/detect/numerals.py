@@ -35,7 +35,6 @@ _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百�
 #: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CJK_NUMERAL = re.compile("[零〇一二两兩三四五六七八九十百千]+")
 #: a number in Chinese or Japanese characters, digits or both ("七万八千", "7万8千", "1.2万", "二〇一九")
 _CJK_MIXED = re.compile(r"[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*[零〇一二两兩三四五六七八九十百千万萬亿億][0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*")
 _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
@@ -76,16 +75,6 @@ def cjk_mixed_value(text: str) -> float | None:
     return result + section + (number or 0.0) if seen else None
 
 
-def cjk_value(numeral: str) -> float | None:
-    """The value of a Chinese/Japanese numeral below ten thousand (七十 = 70, 两 = 2, 一百二十 = 120)."""
-    total, digit = 0, None
-    for ch in numeral:
-        if ch in _CJK_DIGITS:
-            digit = _CJK_DIGITS[ch] if digit is None else digit * 10 + _CJK_DIGITS[ch]
-        elif ch in _CJK_UNITS:
-            total += (1 if digit is None else digit) * _CJK_UNITS[ch]
-            digit = None
-    return float(total + (digit or 0))
 _ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0,
@@ -160,7 +149,8 @@ def numbers(text: str, lang: str | None) -> list[Number]:
         normal = unicodedata.normalize("NFKC", text)
         for m in _CJK_MIXED.finditer(normal):
             numeral = m.group()
-            if numeral.endswith("千") and normal[m.end():m.end() + 1] in _CJK_KILO_UNITS:
+            following = normal[m.end():m.end() + 1]
+            if numeral.endswith("千") and following and following in _CJK_KILO_UNITS:
                 numeral = numeral[:-1]  # 1100千伏 is 1,100 kV
             value = cjk_mixed_value(numeral) if numeral else None
             if value is None:
@@ -169,6 +159,8 @@ def numbers(text: str, lang: str | None) -> list[Number]:
             found.append(Number(value, m.start(), m.start() + len(numeral), written=written))
             if written:
                 clock.append((m.start(), m.start() + len(numeral)))
+            elif m.group() == numeral and following == "成" and value <= 10:
+                found.append(Number(value * 10, m.start(), m.end() + 1, written=False))  # 八成 = 80%
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
     for m in _NUMBER.finditer(text):
         value = _value(m.group(), lang)
@@ -207,15 +199,6 @@ def numbers(text: str, lang: str | None) -> list[Number]:
         if lang is None and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group()):  # "408.000" kept from the source's format
             found.append(Number(float(m.group().replace(".", "")), m.start(), m.end(), written=False))
     found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
-    if lang in ("zh", "ja"):
-        for m in _CJK_NUMERAL.finditer(text):
-            value = cjk_value(m.group())
-            if value is not None:
-                after = text[m.end():m.end() + 2]
-                scale = next((s for w, s in _CJK_SCALE.items() if after.startswith(w)), 1.0)
-                found.append(Number(value * scale, m.start(), m.end(), written=False))
-                if after[:1] == "成" and value <= 10:  # 八成 = 80%
-                    found.append(Number(value * 10, m.start(), m.end() + 1, written=False))
     if lang not in (None, "en", "zh", "ja", "ko"):
         found += [Number(_SCALE_WORDS[m.group().lower()], m.start(), m.end(), written=False)
                   for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]
