@@ -156,7 +156,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     options = RunOptions(
         input_format=args.input_format, write=not args.no_write, output_format=args.output_format,
-        progress=not (args.quiet or args.no_progress) and sys.stderr.isatty(), resume=args.resume,
+        progress=Progress.for_terminal(args.quiet or args.no_progress).enabled, resume=args.resume,
         references_file=args.reference, sources_file=args.source,
         chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, jobs=args.jobs,
         baseline=args.baseline,
