@@ -102,7 +102,7 @@ def main() -> None:
     print(f"omission of a segment ({trials} human documents): " + ", ".join(f"{c} {omitted[c] / max(trials, 1):.3f}" for c in RULES))
     print(f"addition of another document's segment: MT008 at the inserted sentence {added / max(trials, 1):.3f}")
     pairs = [(s, t) for _, _, src, tgt in all_docs for s, t in zip(src, tgt)]
-    source_rules = select_rules(["MT00", "MT010"], ["MT006"])
+    source_rules = select_rules(["MT0"], ["MT006"])
     t0 = time.perf_counter()
     docs = [segment(Article(id="p", text=t, path="p", source=s, source_lang="zh")) for s, t in pairs]
     segmented = time.perf_counter()

@@ -18,7 +18,7 @@ from functools import lru_cache
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
 from mtqa.detect.numerals import numbers, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD
+from mtqa.detect.textutil import WORD, english_function_words
 from mtqa.types import Document
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -311,8 +311,13 @@ def copied_source_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     from wordfreq import zipf_frequency
 
     max_zipf = float(ctx.params["max_zipf"])
-    source_words = {w.lower() for w in _LOWER_WORD.findall(source)}
-    if not source_words:
+    lowered = source.lower()
+    # cheapest test first: lower-case target words found anywhere in the source text
+    shared = {w for w in _LOWER_WORD.findall(doc.text) if w.islower() and w in lowered}
+    if shared:
+        shared &= {w.lower() for w in _LOWER_WORD.findall(source)}
+        shared = {w for w in shared if zipf_frequency(w, "en") < max_zipf}
+    if not shared:  # the usual case: nothing else to do
         return
     # URLs, domains, e-mails, handles: copied on purpose
     kept = [c.span() for pattern in (_CARRY, _DOMAIN) for c in pattern.finditer(doc.text)]
@@ -320,7 +325,7 @@ def copied_source_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         word = m.group()
         if any(a <= m.start() < b for a, b in kept):
             continue
-        if word.islower() and word in source_words and zipf_frequency(word, "en") < max_zipf:
+        if word in shared:
             yield Hit(m.start(), m.end(), f"'{word}' is copied from the source: not translated",
                       suggestion="translate it")
 
@@ -346,6 +351,20 @@ _SCRIPT_OF = {**dict.fromkeys("ru uk bg mk be kk sr".split(), "CYRILLIC"), **dic
               "el": "GREEK", "he": "HEBREW", "th": "THAI", "si": "SINHALA", "km": "KHMER", "ka": "GEORGIAN", "hy": "ARMENIAN",
               **dict.fromkeys("en de fr es it pt ro pl cs sk sl hr nl sv da no nb fi et lv lt hu tr id ms vi ca gl eu".split(), "LATIN")}
 _SCRIPT_ALIASES = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "HANGUL"}
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+#: the letters of each script, to count them in C (``_scripts`` names the script when one is reported)
+_SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in {
+    "LATIN": "A-Za-z\u00c0-\u024f", "CYRILLIC": "\u0400-\u04ff", "CJK": "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff",
+    "HANGUL": "\uac00-\ud7af\u1100-\u11ff", "DEVANAGARI": "\u0900-\u097f", "ARABIC": "\u0600-\u06ff\u0750-\u077f",
+    "GREEK": "\u0370-\u03ff", "HEBREW": "\u0590-\u05ff", "THAI": "\u0e00-\u0e7f", "SINHALA": "\u0d80-\u0dff",
+    "KHMER": "\u1780-\u17ff", "GEORGIAN": "\u10a0-\u10ff", "ARMENIAN": "\u0530-\u058f"}.items()}
+
+
+def _english_words_share(text: str) -> float:
+    tokens = [w.lower() for w in WORD.findall(text)]
+    return sum(t in english_function_words() for t in tokens) / max(len(tokens), 1)
 
 
 def _scripts(text: str) -> dict[str, int]:
@@ -376,17 +395,17 @@ def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if source is None or not lang or "source_lang_detected" in doc.article.extra:
         return
     expected = _SCRIPT_OF.get(lang)
-    counts = _scripts(source)
-    letters = sum(counts.values())
+    letters = len(_LETTER.findall(source))
     if expected is None or letters < int(ctx.params["min_letters"]):
         return
     end = len(doc.text.rstrip())
-    script = max(counts, key=counts.__getitem__)
     # a source with English names in it still has plenty of its own script
-    if counts.get(expected, 0) < float(ctx.params["max_own_script_share"]) * letters:
+    if len(_SCRIPT_LETTERS[expected].findall(source)) < float(ctx.params["max_own_script_share"]) * letters:
+        counts = _scripts(source)
+        script = max(counts, key=counts.__getitem__)
         yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
                   f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
-    elif expected == "LATIN" and lang != "en":
+    elif expected == "LATIN" and lang != "en" and _english_words_share(source) >= 0.2:  # langdetect only when it may be English
         from mtqa.langid import detect_language
 
         guess, probability = detect_language(source)
