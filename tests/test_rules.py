@@ -12,6 +12,8 @@ from tests.conftest import run_rules
 CASES = [
     ("MT101", "It was a historic deal. [19659007] Russia denies it.", "[19659007]", "It was deal number [12] in the list."),
     ("MT101", "Written by {{ author_name }} for the site.", "{{ author_name }}", "The set {1, 2} is small."),
+    # the placeholder needs no word character before it
+    ("MT101", "See __AUTHOR_NAME__ below.", "__AUTHOR_NAME__", "The file x__AUTHOR_NAME__ is old."),
     ("MT102", "The talks ended.\n\nSource link", "Source link", "The source of the leak is unknown.\n\nRead more about it in our report on Monday."),
     ("MT102", "The talks ended.\n\nRead more", "Read more", "The talks ended.\n\nMore talks are planned."),
     ("MT103", "Text.\n\n  US President Donald Trump and Russian President Vladimir Putin shake hands in Helsinki, Finland, July 16, 2018\n\nMore text.",
@@ -43,6 +45,8 @@ CASES = [
      "the region of the east and the region of the east and the region of the east and the region of the east and the region.",
      "The president met his counterpart in Paris on Monday and they discussed trade, security and the war in the region at length."),
     ("MT401", "Mr. Putin came. Mr. Lavrov came. Mr Trump left.", "Mr", "Mr. Putin came. Mr. Trump left."),
+    # an honorific starts a word: "AMr" and "HMS" are not honorifics
+    ("MT401", "Mrs. May came. Mrs. Rudd came. Mrs Patel left.", "Mrs", "Mrs. May came. AMr Smith and HMs Patel left."),
     ("MT402", "The colour of the flag. The neighbour's flag. The color of the sky.", "color", "The color of the flag. The color of the sky."),
     ("MT403", '“We will go,” he said. “Now,” she said. "Fine," he said.', '"', '“We will go,” he said. “Now,” she said.'),
     ("MT404", "The budget was 3,5 million euros.", "3,5", "The budget was 3,500 euros, or 3.5 million yen."),
@@ -66,6 +70,7 @@ CASES = [
     ("MT704", "The summit will take place in Paris next month. Other text. The summit will take place in Paris next month.",
      "The summit will take place in Paris next month.", "The summit will take place in Paris next month. The summit was planned."),
     ("MT801", "After this meeting The White House declared that it was over.", "The", "He read it in The New York Times and left."),
+    ("MT801", "Before the vote, A Senate aide said no.", "A", "It was over. A Senate aide said no."),
 ]
 
 

@@ -11,7 +11,9 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import load_tsv
 from mtqa.types import Document
 
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Prof)(\.?)(?= [A-Z])")
+# "\b(Mr|Mrs|Ms|Dr|St|Prof)" written with a literal first letter (the boundary checked after it),
+# so the regex engine skips ahead to capitals instead of trying every position.
+_HONORIFIC = re.compile(r"(M(?<!\wM)(?:rs?|s)|D(?<!\wD)r|S(?<!\wS)t|P(?<!\wP)rof)(\.?)(?= [A-Z])")
 _STRAIGHT_QUOTE = re.compile(r'(?:^|(?<=[\s(\[]))"(?=\w)')
 _CURLY_QUOTE = re.compile(r"“")
 _DECIMAL_COMMA = re.compile(

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences
+from mtqa.detect.textutil import body_sentences, contains_any
 from mtqa.types import Document
 
 #: special tokens of NMT and LM vocabularies, and subword markers that leaked into text
@@ -25,6 +25,8 @@ MODEL_TOKEN = re.compile(
     r"|\u2581"                         # SentencePiece word marker
     r"|\b\w+@@(?=\s)"                  # subword-nmt joiner: "un@@ known"
 )
+#: every MODEL_TOKEN match holds one of these
+_MODEL_TOKEN_MARKS = ("<", "[", "\u2581", "@@")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
@@ -36,6 +38,8 @@ def model_token(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     word, a broken detokenisation); never part of real text.
     Example: "The <unk> minister said so."
     """
+    if not contains_any(doc.text, _MODEL_TOKEN_MARKS):
+        return
     for m in MODEL_TOKEN.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"model token {m.group()!r} in the text: the decoder failed here",
                   suggestion="retranslate the sentence")

@@ -9,7 +9,9 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import body_sentences
 from mtqa.types import Document
 
-_CAPITAL_ARTICLE = re.compile(r"(?<=[a-z,]) (The|A|An)(?= [A-Z][a-z])")
+# " (The|A|An)" after [a-z,], written with a literal first character (the context checked after it)
+# so the regex engine skips ahead to candidates.
+_CAPITAL_ARTICLE = re.compile(r" (?<=[a-z,] )(The|A|An)(?= [A-Z][a-z])")
 _PREV_WORD = re.compile(r"([A-Za-z]+)\W*$")
 
 

@@ -10,12 +10,13 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import CLOSERS, TERMINAL, load_tsv, words
 from mtqa.types import Document
 
+# Every branch starts with a literal character, so the regex engine skips ahead to candidates.
 _PLACEHOLDER = re.compile(
     r"\[\d{3,}\]"                      # [19659007]: numbered placeholders of some CMS exports
     r"|\{\{\s*[\w.\-]+\s*\}\}"          # {{ template_var }}
     r"|\$\{[\w.\-]+\}"                  # ${var}
     r"|%\(\w+\)[sd]"                    # %(name)s
-    r"|\b__[A-Z][A-Z0-9_]{2,}__\b"      # __PLACEHOLDER__
+    r"|__(?<!\w__)[A-Z][A-Z0-9_]{2,}__\b"  # __PLACEHOLDER__ (no word character before it)
     r"|\[/?(?:caption|embed|gallery|video|audio|image|tweet)\b[^\]]{0,200}\]"  # shortcodes
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")

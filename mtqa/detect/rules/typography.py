@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
+from mtqa.detect.textutil import contains_any
 from mtqa.types import Document
 
 _FRENCH_SPACING = re.compile(r"[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»])")
@@ -15,6 +16,10 @@ _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦�
 # Anchored on the space (fast to scan for); the character before is checked in code.
 _DETOKENISED = re.compile(r" +(?=[,.)](?:\s|$))| (?=n't\b)| (?='(?:s|re|ve|ll|d|m)\b)")
 _OPEN_PAREN_SPACE = re.compile(r"\( +(?=\w)")
+#: every _DETOKENISED or _OPEN_PAREN_SPACE match holds one of these
+_DETOKENISED_MARKS = (" ,", " .", " )", " n't", " '", "( ")
+#: every _FRENCH_SPACING match holds one of these
+_FRENCH_SPACING_MARKS = tuple(space + mark for space in " \u00a0\u202f" for mark in "?!;:")
 _BRACKETS = re.compile(r"[()\[\]]")
 _FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 _PAIRS = {")": "(", "]": "["}
@@ -28,6 +33,8 @@ def french_spacing(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "What were the spinoffs of Helsinki ?"
     """
     text = doc.text
+    if not contains_any(text, _FRENCH_SPACING_MARKS):
+        return
     for m in _FRENCH_SPACING.finditer(text):
         if m.start() == 0 or not text[m.start() - 1].isalnum():
             continue
@@ -54,6 +61,8 @@ def doubled_space(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: left where MT or the scraper removed a word or a tag.
     Example: "the  government said"
     """
+    if "  " not in doc.text:
+        return
     for s in doc.sentences:
         for m in _DOUBLED_SPACE.finditer(s.text):
             yield Hit(s.start + m.start(), s.start + m.end(), f"{len(m.group())} spaces between words", replacements=(" ",))
@@ -108,6 +117,8 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "The president , who arrived on Monday , said ."
     """
     text = doc.text
+    if not contains_any(text, _DETOKENISED_MARKS):
+        return
     spans = [m.span() for m in _DETOKENISED.finditer(text) if m.start() > 0 and (text[m.start() - 1].isalnum())]
     spans += [(m.start() + 1, m.end()) for m in _OPEN_PAREN_SPACE.finditer(text)]
     for start, end in sorted(spans):
