@@ -79,6 +79,8 @@ class Document:
     #: the sentence alignment with the source (``mtqa.detect.align.alignment_of`` computes it
     #: on first use; False: there is none)
     alignment: Any = None
+    #: values rules derive from the document and share (``mtqa.detect.textutil.per_document``)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:

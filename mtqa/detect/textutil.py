@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, wraps
 from importlib import resources
+from typing import TypeVar
 
 from mtqa.types import Document, Sentence
 
+T = TypeVar("T")
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+#: WORD for ASCII text, where it matches the same and runs faster (no Unicode category lookups)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 TERMINAL = ".!?…"
 CLOSERS = "\"'”’»)]"
 _TRAILING = " \t\n\u00a0" + CLOSERS
@@ -39,10 +43,23 @@ def english_function_words() -> frozenset[str]:
     return word_set("english_function_words.txt")
 
 
+def per_document(compute: Callable[[Document], T]) -> Callable[[Document], T]:
+    """Compute a value from a document once and keep it on the document, for every rule that asks."""
+    key = f"{compute.__module__}.{compute.__qualname__}"
+
+    @wraps(compute)
+    def shared(doc: Document) -> T:
+        if key not in doc.derived:
+            doc.derived[key] = compute(doc)
+        return doc.derived[key]  # type: ignore[no-any-return]
+
+    return shared
+
+
 def contains_any(text: str, needles: tuple[str, ...]) -> bool:
     """True when any needle occurs in ``text``: a substring test at C speed that lets a rule
     skip its regular expression on the many texts that cannot match it."""
-    return any(n in text for n in needles)
+    return any(map(text.__contains__, needles))
 
 
 def body_sentences(doc: Document) -> Iterator[Sentence]:
@@ -58,9 +75,15 @@ def ends_sentence(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(text))
+    return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
 
 
 def words(text: str) -> tuple[str, ...]:
     """The words and numbers of ``text``; cached, since several rules ask for the same sentence."""
     return _words(text)
+
+
+@per_document
+def sentence_words(doc: Document) -> list[list[str]]:
+    """Lower-cased words and numbers of each sentence, by sentence index (shared by the rules)."""
+    return [list(map(str.lower, words(s.text))) for s in doc.sentences]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences, english_function_words, word_set, words
+from mtqa.detect.textutil import body_sentences, english_function_words, sentence_words, word_set, words
 from mtqa.langid import detect_language
 from mtqa.types import Document
 
@@ -35,11 +35,14 @@ _ANY_SCRIPT = re.compile("[" + "".join(pat[1:pat.index("]")] for _, pat in _SCRI
 _FOREIGN_LETTER = re.compile(r"[À-ÖØ-öø-ÿĀ-žșțȘȚ]")
 
 
-def _foreign_signal(chunk: str) -> bool:
-    """Letters English does not use, or two different frequent foreign function words."""
+def _foreign_signal(chunk: str, lowered_words: Iterable[str] | None = None) -> bool:
+    """Letters English does not use, or two different frequent foreign function words
+    (``lowered_words``: the chunk's words in lower case, when they are already known)."""
     if _FOREIGN_LETTER.search(chunk):
         return True
-    return len(word_set("foreign_function_words.txt").intersection(map(str.lower, words(chunk)))) >= 2
+    if lowered_words is None:
+        lowered_words = map(str.lower, words(chunk))
+    return len(word_set("foreign_function_words.txt").intersection(lowered_words)) >= 2
 
 
 def _looks_english(tokens: tuple[str, ...], ratio: float) -> bool:
@@ -70,8 +73,9 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     ratio, cap_ratio = float(p["english_function_word_ratio"]), float(p["max_capitalised_ratio"])
     min_prob, seed = float(p["min_probability"]), int(p["seed"])
     common_ratio, zipf = float(p["max_common_english_ratio"]), float(p["common_zipf"])
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
-        if not _foreign_signal(s.text):
+        if not _foreign_signal(s.text, lowered[s.index]):
             continue  # no clause of it can have one either
         for m in _CLAUSE.finditer(s.text):
             chunk = m.group().strip()

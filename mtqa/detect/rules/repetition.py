@@ -3,33 +3,46 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
-from operator import and_, eq
+from operator import eq
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, body_sentences, words
+from mtqa.detect.textutil import WORD, body_sentences, per_document, sentence_words
 from mtqa.types import Document
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
-
-
-
-
 _RUN = re.compile(rb"\x01+")
 
 
-@lru_cache(maxsize=1024)
-def _lower_words(text: str) -> list[str]:
-    """Lower-cased word and number tokens (cached: two rules read them)."""
-    return list(map(str.lower, words(text)))
+@per_document
+def _repeat_sizes(doc: Document, max_n: int = 6) -> list[frozenset[int]]:
+    """For each sentence, the n-gram sizes (1..max_n) that may repeat back to back in it.
 
-
-@lru_cache(maxsize=1024)
-def _repeat_sizes(text: str, max_n: int = 6) -> frozenset[int]:
-    """The n-gram sizes (1..max_n) that may repeat back to back in ``text`` (cached: two rules ask)."""
-    words = _lower_words(text)
-    return frozenset(n for n in range(1, max_n + 1) if _may_repeat(words, n))
+    One pass per n over the whole article's tokens (sentences joined by sentinels that equal
+    no token) instead of one per sentence. A repeat of n >= 2 words needs two neighbouring
+    tokens that each equal the token ``n`` places later; a doubled word (n = 1) needs one.
+    """
+    flat: list[object] = []
+    ends: list[int] = []  # flat index of each sentence's sentinel, plus one
+    for i, tokens in enumerate(sentence_words(doc)):
+        flat.extend(tokens)
+        flat.append(-1 - i)
+        ends.append(len(flat))
+    sizes: list[set[int]] = [set() for _ in ends]
+    for n in range(1, max_n + 1):
+        same = bytes(map(eq, flat, flat[n:]))  # 1 where a token equals the token n places later
+        needle = b"\x01" if n == 1 else b"\x01\x01"
+        pos = same.find(needle)
+        while pos != -1:
+            i = bisect_right(ends, pos)
+            if pos + n + len(needle) - 1 < ends[i] - 1:  # every compared token in sentence i
+                sizes[i].add(n)
+                pos = same.find(needle, ends[i])  # one is enough: on to the next sentence
+            else:
+                pos = same.find(needle, pos + 1)
+    return [frozenset(s) for s in sizes]
 
 
 @lru_cache(maxsize=64)
@@ -37,16 +50,6 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Lower-cased tokens with their offsets, computed only for sentences that may repeat
     (cached: MT702 and MT703 both read a looping sentence's)."""
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
-
-
-def _may_repeat(words: list[str], n: int) -> bool:
-    """Cheap necessary test (C speed) for an n-gram repeated back to back.
-
-    A repeat of n >= 2 words needs two neighbouring tokens that each equal the token
-    ``n`` places later; a doubled word (n = 1) needs one.
-    """
-    same = list(map(eq, words, words[n:]))
-    return any(same) if n == 1 else any(map(and_, same, same[1:]))
 
 
 def _repeats(words: list[str], n: int) -> Iterator[tuple[int, int]]:
@@ -76,7 +79,8 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "He said that the the plan failed."
     """
     allow = {a.lower() for a in ctx.params["allow"]}
-    matches = (m for s in doc.sentences if 1 in _repeat_sizes(s.text) for m in _DOUBLED.finditer(doc.text, s.start, s.end))
+    sizes = _repeat_sizes(doc)
+    matches = (m for s, n in zip(doc.sentences, sizes) if 1 in n for m in _DOUBLED.finditer(doc.text, s.start, s.end))
     for m in matches:
         pair = f"{m.group(1).lower()} {m.group(1).lower()}"
         first, second = m.group().split()[0], m.group().split()[-1]
@@ -98,8 +102,9 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_n, max_n = int(ctx.params["min_n"]), int(ctx.params["max_n"])
     connectors = frozenset(ctx.params["reduplication_connectors"])
     function_words = frozenset(ctx.params["function_words"])
+    repeat_sizes = _repeat_sizes(doc)
     for s in body_sentences(doc):
-        possible = _repeat_sizes(s.text)
+        possible = repeat_sizes[s.index]
         sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
         if not sizes:
             continue
@@ -137,9 +142,9 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_repeats, max_n = int(ctx.params["min_repeats"]), int(ctx.params["max_n"])
     punctuated_repeats = int(ctx.params["min_repeats_punctuated"])
     min_tokens, max_ratio = int(ctx.params["min_tokens"]), float(ctx.params["max_distinct_ratio"])
+    lowered, repeat_sizes = sentence_words(doc), _repeat_sizes(doc)
     for s in body_sentences(doc):
-        words_only = _lower_words(s.text)
-        possible = _repeat_sizes(s.text)
+        words_only, possible = lowered[s.index], repeat_sizes[s.index]
         found = _loop(words_only, min_repeats, [n for n in range(1, max_n + 1) if n in possible]) if possible else None
         if found is not None:
             toks = _tokens(s.text)
@@ -173,8 +178,9 @@ def duplicate_sentence(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     min_words = int(ctx.params["min_words"])
     seen: dict[str, int] = {}
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
-        tokens = _lower_words(s.text)
+        tokens = lowered[s.index]
         if len(tokens) < min_words:
             continue
         key = " ".join(tokens)
