@@ -29,7 +29,13 @@ _SPACE = re.compile(r"\s+")
 
 
 def finding_key(doc: Document, f: Finding) -> str:
-    raw = "\x00".join((doc.article.id, f.code, _squeezed(f.text), _squeezed(_sentence(doc, f))))
+    return _key(doc.article.id, f.code, _squeezed(f.text), _squeezed(_sentence(doc, f)))
+
+
+@lru_cache(maxsize=1024)
+def _key(article_id: str, code: str, text: str, sentence: str) -> str:
+    """(cached: the baseline entry and the output's fingerprint of a finding share it)"""
+    raw = "\x00".join((article_id, code, text, sentence))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
