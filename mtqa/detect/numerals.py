@@ -8,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mtqa.detect.textutil import whole_words
+
 
 #: languages that write 1,5 for one and a half and 1.000 for a thousand
 DECIMAL_COMMA = frozenset("de fr es it pt ru ro nl pl cs sk sl hr sr bg uk tr id vi da sv no nb fi et lv lt hu el ca gl eu".split())
@@ -129,11 +131,10 @@ class Number:
 
 
 _DIGITS = re.compile(r"\d+")
-_ENGLISH_COMPOUND = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
-                               r"(one|two|three|four|five|six|seven|eight|nine)\b")
-# matched in the lower-cased text; the lookahead on first letters makes most words fail at once
-_ENGLISH_NUMBER_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _ENGLISH_NUMBERS})) + r"])(?:"
-                                  + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")\b")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_ENGLISH_COMPOUND = re.compile(f"({whole_words(_TENS)})[- ](one|two|three|four|five|six|seven|eight|nine)\\b")
+# matched in the lower-cased text
+_ENGLISH_NUMBER_WORD = re.compile(whole_words(_ENGLISH_NUMBERS) + r"\b")
 
 
 def numbers(text: str, lang: str | None) -> list[Number]:
@@ -142,7 +143,8 @@ def numbers(text: str, lang: str | None) -> list[Number]:
     words (English, or Chinese/Japanese numerals) and digits inside names ("5G", "A380")
     are listed as unwritten helpers."""
     found = []
-    clock = [m.span() for m in _TIME.finditer(text)]
+    has_digit = _DIGITS.search(text) is not None  # times, written numbers and digits all need one
+    clock = [m.span() for m in _TIME.finditer(text)] if has_digit else []
     # 1万1000 = 11,000, 7万8千 = 78,000: digits with CJK units are one number written; the
     # digits inside only help matching; numbers in characters alone (七十) only help too
     if not text.isascii():
@@ -162,7 +164,7 @@ def numbers(text: str, lang: str | None) -> list[Number]:
             elif m.group() == numeral and following == "成" and value <= 10:
                 found.append(Number(value * 10, m.start(), m.end() + 1, written=False))  # 八成 = 80%
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
-    for m in _NUMBER.finditer(text):
+    for m in _NUMBER.finditer(text) if has_digit else ():
         value = _value(m.group(), lang)
         if value is None:
             continue
@@ -198,7 +200,8 @@ def numbers(text: str, lang: str | None) -> list[Number]:
             found.append(Number(float(m.group().replace(",", "")), m.start(), m.end(), written=False))
         if lang is None and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group()):  # "408.000" kept from the source's format
             found.append(Number(float(m.group().replace(".", "")), m.start(), m.end(), written=False))
-    found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
+    if has_digit:
+        found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
     if lang not in (None, "en", "zh", "ja", "ko"):
         found += [Number(_SCALE_WORDS[m.group().lower()], m.start(), m.end(), written=False)
                   for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, wraps
 from importlib import resources
 from typing import TypeVar
@@ -54,6 +54,16 @@ def per_document(compute: Callable[[Document], T]) -> Callable[[Document], T]:
         return doc.derived[key]  # type: ignore[no-any-return]
 
     return shared
+
+
+def whole_words(words: Iterable[str]) -> str:
+    """A pattern for ``\\b(?:w1|w2|...)`` (longer words first; the caller adds the closing
+    boundary), written with a literal first letter and the boundary checked after it, so the
+    regex engine skips ahead to candidate letters instead of trying every position."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "(?:" + "|".join(f"{re.escape(c)}(?<!\\w{re.escape(c)})(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items())) + ")"
 
 
 def contains_any(text: str, needles: tuple[str, ...]) -> bool:

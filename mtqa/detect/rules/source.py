@@ -79,8 +79,11 @@ def not_carried_over(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     source = _source(doc)
     if source is None:
         return
+    carried = [m.group().rstrip(".,;:") for m in _CARRY.finditer(source)]
+    if not carried:
+        return
     squeezed = re.sub(r"\s+", "", doc.text)  # tokenised output ("info @ example.org") still carries them
-    missing = [m.group().rstrip(".,;:") for m in _CARRY.finditer(source) if re.sub(r"\s+", "", m.group().rstrip(".,;:")) not in squeezed]
+    missing = [c for c in carried if re.sub(r"\s+", "", c) not in squeezed]
     if missing:
         yield Hit(0, len(doc.text.rstrip()), f"not carried over from the source: {', '.join(missing[:5])}",
                   suggestion="copy them unchanged")
@@ -96,11 +99,13 @@ def untranslated(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     source = _source(doc)
     if source is None:
         return
+    if not _LATIN.search(source):
+        return
     min_words, max_share = int(ctx.params["min_words"]), float(ctx.params["max_copied_share"])
     src_words = [w.lower() for w in WORD.findall(source)]
     # names and numbers are copied in any translation: count the other words
     tgt_words = [w.lower() for w in WORD.findall(doc.text) if w[:1].islower()]
-    if len(tgt_words) < min_words or not _LATIN.search(source):
+    if len(tgt_words) < min_words:
         return
     common = set(src_words)
     copied = sum(w in common for w in tgt_words) / len(tgt_words)
@@ -312,6 +317,8 @@ def copied_source_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
 
     max_zipf = float(ctx.params["max_zipf"])
     lowered = source.lower()
+    if lowered == source.upper():
+        return  # no cased letter in the source (Chinese, Arabic ...): no lower-case word to copy
     # cheapest test first: lower-case target words found anywhere in the source text
     shared = {w for w in _LOWER_WORD.findall(doc.text) if w.islower() and w in lowered}
     if shared:
