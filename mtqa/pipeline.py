@@ -14,7 +14,7 @@ from mtqa.baseline import Baseline
 from mtqa.baseline import entry as baseline_entry
 from mtqa.config import Settings
 from mtqa.detect import Rule, detect, select_rules
-from mtqa.detect.textutil import words
+from mtqa.detect.textutil import sentence_words
 from mtqa.scoring import crosslingual, estimate
 from mtqa.scoring import quality as q
 from mtqa.scoring.reference import ReferenceScorer, ReferenceStats
@@ -126,7 +126,7 @@ class Pipeline:
             return result
         try:
             result.doc = segment(article)
-            result.words = len(words(article.text))
+            result.words = sum(map(len, sentence_words(result.doc)))  # (the rules reuse the words)
         except Exception as exc:  # noqa: BLE001 - see run_chunk
             _failed(result, exc)
         return result
@@ -145,3 +145,4 @@ class Pipeline:
         r.quality = q.quality(r.findings, r.words) if r.est_mqm_100w is None else round(max(0.0, 100.0 + r.est_mqm_100w), 2)
         if r.article.reference:
             r.reference, r.reference_stats = self.references.article(r.article.text, r.article.reference)
+        r.doc.derived.clear()  # what the rules and the estimate shared is not kept with the results

@@ -79,7 +79,8 @@ class Document:
     #: the sentence alignment with the source (``mtqa.detect.align.alignment_of`` computes it
     #: on first use; False: there is none)
     alignment: Any = None
-    #: values rules derive from the document and share (``mtqa.detect.textutil.per_document``)
+    #: values the rules and the estimate derive from the document and share
+    #: (``mtqa.detect.textutil.per_document``); the pipeline drops them once the article is scored
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property

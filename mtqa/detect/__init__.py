@@ -62,6 +62,5 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
         if extra:
             more = f"{extra}" if extra < MAX_COUNTED else f"at least {extra:,}"
             findings[-1].message += f" (and {more} more {r.code} findings in this article, not listed)"
-    doc.derived.clear()  # shared by the rules only: not kept with the results
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from mtqa.errors import UsageError
@@ -28,13 +29,14 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def safe_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
+def _neutralised(table: pa.Table) -> pa.Table:
+    """``neutralise`` on every string cell of an Arrow table, vectorised."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            col = table.column(i)
+            risky = pc.match_substring_regex(col, "^[=+@\t\r-]")
+            table = table.set_column(i, f.name, pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", f.type), col, pa.scalar("", f.type)), col))
+    return table
 
 
 class TableWriter:
@@ -68,9 +70,10 @@ class TableWriter:
             frame = frame.reindex(columns=schema.names)
             if self.csv:
                 path = next(p for p in self.paths if p.name == f"{name}.csv")
-                typed = conform(frame, schema).to_pandas(types_mapper=pd.ArrowDtype)  # ints stay ints beside empty cells
-                safe_for_csv(typed).to_csv(path, index=False, mode="a" if name in self._started else "w",
-                                           header=name not in self._started, lineterminator="\r\n")
+                typed = _neutralised(conform(frame, schema)).to_pandas(types_mapper=pd.ArrowDtype)  # ints stay ints beside empty cells
+                typed.columns = [neutralise(str(c)) for c in typed.columns]
+                typed.to_csv(path, index=False, mode="a" if name in self._started else "w",
+                             header=name not in self._started, lineterminator="\r\n")
                 self._started.add(name)
             if self.parquet:
                 self._parquet[name].write_table(conform(frame, schema))
@@ -114,7 +117,11 @@ def conform(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     for f in schema:
         values = frame[f.name]
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
-            values = as_text(values)
+            try:  # texts and empty cells go in as they are
+                columns.append(pa.array(values, type=f.type, from_pandas=True))
+                continue
+            except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, booleans ... in a text column
+                values = as_text(values)
         columns.append(pa.array(values, type=f.type, from_pandas=True))
     return pa.Table.from_arrays(columns, schema=schema)
 

@@ -27,7 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mtqa.detect.textutil import words
+from mtqa.detect.textutil import sentence_words
 from mtqa.scoring import quality
 from mtqa.types import Document, Finding
 
@@ -51,8 +51,8 @@ def sentence_features(doc: Document, findings: Sequence[Finding]) -> list[dict[s
     fluency = doc.fluency or [None] * len(doc.sentences)
     blind = quality.degenerate_codes()
     degenerate = {f.sentence for f in findings if f.code in blind}
-    for s, fl in zip(doc.sentences, fluency):
-        row = {"sentence": 1.0, "words": float(len(words(s.text))), "critical": 0.0, "major": 0.0, "minor": 0.0}
+    for s, fl, tokens in zip(doc.sentences, fluency, sentence_words(doc)):
+        row = {"sentence": 1.0, "words": float(len(tokens)), "critical": 0.0, "major": 0.0, "minor": 0.0}
         if fl is not None and s.index not in degenerate:
             ww = fl.worst_word
             row.update(surprisal=-fl.logprob, fluency_mass=fl.slor * fl.tokens,
