@@ -222,7 +222,8 @@ _LEXICONS = "mtqa/data/lexicons/<lang>.tsv (one row per false friend or calque; 
 _LENGTHS = "mtqa/data/length_ratio.json (length ratios of human translations per source language; bench/calibrate_length_ratio.py)"
 #: the data files a rule reads besides its parameters, for `mtqa explain`
 RULE_DATA = {"MT301": _LEXICONS, "MT302": _LEXICONS, "MT007": _LENGTHS, "MT008": _LENGTHS, "MT010": _LENGTHS,
-             "MT006": "mtqa/data/crosslingual.json (the cosine threshold; bench/calibrate_crosslingual.py)"}
+             "MT006": "mtqa/data/crosslingual.json (the cosine threshold; bench/calibrate_crosslingual.py)",
+             "MT001": "mtqa/data/number_words.tsv (number words of source languages, 2-99, 100, 1000)"}
 
 
 def cmd_gate(args: argparse.Namespace) -> int:

@@ -80,6 +80,9 @@ SOURCE_CASES = [
     ("MT001", "It cost 300 yuan in 2020.", "300", "2020年花了3万元。", "zh", "It cost 30,000 yuan in 2020."),
     ("MT001", "Forty-three countries give visas on arrival.", "Forty-three countries give visas on arrival.",
      "泰国、埃及等42个国家和地区给予落地签证。", "zh", "Forty-two countries and regions give visas on arrival."),
+    # a number the source writes in words: the translation's English number word is checked against it
+    ("MT001", "Four children were found.", "Four", "Trois enfants ont été retrouvés.", "fr", "Three children were found."),
+    ("MT001", "Seven workers died.", "Seven", "Погибли двое рабочих.", "ru", "Two workers died."),
     ("MT002", "More at example.", "More at example.", "Mehr unter www.example.de", "de", "More at www.example.de"),
     ("MT003", "Die Regierung tritt heute nach der Wahl zurück.", "Die Regierung tritt heute nach der Wahl zurück.",
      "Die Regierung tritt heute nach der Wahl zurück.", "de", "The government resigns today after the election."),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
-from mtqa.detect.textutil import whole_words
+from mtqa.detect.textutil import load_tsv, whole_words
 
 
 #: languages that write 1,5 for one and a half and 1.000 for a thousand
@@ -135,13 +136,40 @@ _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ni
 _ENGLISH_COMPOUND = re.compile(f"({whole_words(_TENS)})[- ](one|two|three|four|five|six|seven|eight|nine)\\b")
 # matched in the lower-cased text
 _ENGLISH_NUMBER_WORD = re.compile(whole_words(_ENGLISH_NUMBERS) + r"\b")
+#: English words that count as written numbers when the source's own number words can be read
+_CARDINALS = frozenset(w for w, v in _ENGLISH_NUMBERS.items() if 2 <= v <= 90 and not w.startswith(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")) and w not in (
+    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "dozen",
+    "noon") and not w.endswith("ies"))
 
 
-def numbers(text: str, lang: str | None) -> list[Number]:
+@cache
+def number_words() -> dict[str, dict[str, float]]:
+    """Cardinal number words of source languages (``mtqa/data/number_words.tsv``): language -> word -> value."""
+    table: dict[str, dict[str, float]] = {}
+    for row in load_tsv("number_words.tsv"):
+        table.setdefault(row["lang"], {})[row["word"]] = float(row["value"])
+    return table
+
+
+@cache
+def _number_word_pattern(lang: str) -> re.Pattern[str]:
+    return re.compile(whole_words(number_words()[lang]) + r"\b")
+
+
+def reads_number_words(lang: str | None) -> bool:
+    """Whether the number words of a source in ``lang`` are read (a table of them exists). Chinese
+    numerals are read too, but a Chinese source says "two" in too many other ways (双方, 立体:
+    "both sides", "three-dimensional") for the English words to be checked against it."""
+    return lang in number_words()
+
+
+def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Number]:
     """Every number in ``text``: a following scale word multiplies ("3 millions", "3万");
     the bare value of a scaled number, a decade's two digits ("1990s" = 90年代), number
-    words (English, or Chinese/Japanese numerals) and digits inside names ("5G", "A380")
-    are listed as unwritten helpers."""
+    words (English, the source language's, or Chinese/Japanese numerals) and digits inside
+    names ("5G", "A380") are listed as unwritten helpers. With ``check_words``, English
+    cardinals from two to ninety ("three", "forty-two") are written numbers too."""
     found = []
     has_digit = _DIGITS.search(text) is not None  # times, written numbers and digits all need one
     clock = [m.span() for m in _TIME.finditer(text)] if has_digit else []
@@ -207,11 +235,18 @@ def numbers(text: str, lang: str | None) -> list[Number]:
                   for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]
         found += [Number(v, m.start(), m.end(), written=False) for m in _ROMAN.finditer(text) if (v := roman_value(m))]
     lowered = text.lower()
-    if lang in (None, "en") and len(lowered) == len(text):  # (lower-casing a rare letter can change the length)
-        found += [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(), written=False)
+    if len(lowered) != len(text):  # (lower-casing a rare letter can change the length)
+        return found
+    if lang in number_words():
+        table = number_words()[lang]
+        found += [Number(table[m.group()], m.start(), m.end(), written=False) for m in _number_word_pattern(lang).finditer(lowered)]
+    if lang in (None, "en"):
+        compounds = [Number(_ENGLISH_NUMBERS[m.group(1)] + _ENGLISH_NUMBERS[m.group(2)], m.start(), m.end(), written=check_words)
+                     for m in _ENGLISH_COMPOUND.finditer(lowered)]  # forty-two
+        found += [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(),
+                         written=check_words and m.group() in _CARDINALS and not any(c.start <= m.start() < c.end for c in compounds))
                   for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
-        found += [Number(_ENGLISH_NUMBERS[m.group(1)] + _ENGLISH_NUMBERS[m.group(2)], m.start(), m.end(), written=False)
-                  for m in _ENGLISH_COMPOUND.finditer(lowered)]  # forty-two
+        found += compounds
     return found
 
 

@@ -27,8 +27,12 @@ def data_text(name: str) -> str:
 
 @cache
 def load_tsv(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of a packaged TSV file (header row, no quoting)."""
-    reader = csv.DictReader(io.StringIO(data_text(name)), delimiter="\t", quoting=csv.QUOTE_NONE)
+    """Rows of a packaged TSV file (header row, no quoting; lines starting with ``#`` before it
+    say where the data comes from)."""
+    lines = data_text(name).splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    reader = csv.DictReader(io.StringIO("".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
     return tuple(reader)
 
 

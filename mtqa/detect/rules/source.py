@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
-from mtqa.detect.numerals import numbers, same
+from mtqa.detect.numerals import numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import WORD, english_function_words
 from mtqa.types import Document
@@ -48,7 +48,7 @@ def number_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         return
     lang = doc.article.source_lang
     src = numbers(source, lang)
-    tgt = numbers(doc.text, None)
+    tgt = numbers(doc.text, None, check_words=reads_number_words(lang))  # "three" checked where the source's words are read
     flagged = False
     at: dict[tuple[int, int], list[float]] = {}
     for n in tgt:
