@@ -16,13 +16,15 @@ from mtqa.types import Document
 _HONORIFIC = re.compile(r"(M(?<!\wM)(?:rs?|s)|D(?<!\wD)r|S(?<!\wS)t|P(?<!\wP)rof)(\.?)(?= [A-Z])")
 _STRAIGHT_QUOTE = re.compile(r'(?:^|(?<=[\s(\[]))"(?=\w)')
 _CURLY_QUOTE = re.compile(r"“")
+# The number patterns start with a digit (the character before it checked after it), so the
+# regex engine skips ahead to digits instead of trying every position.
 _DECIMAL_COMMA = re.compile(
-    r"(?<![\d.,])\d{1,3},\d{1,2}(?![\d,])(?=\s*(?:%|per\s?cent|percent|million|billion|trillion|bn|m\b|euros?|dollars?|pounds?|francs?|kilo|km|kg|tonnes?|degrees?|°|points?|times|metres?|meters?|hours?|years?))",
+    r"\d(?<![\d.,]\d)\d{0,2},\d{1,2}(?![\d,])(?=\s*(?:%|per\s?cent|percent|million|billion|trillion|bn|m\b|euros?|dollars?|pounds?|francs?|kilo|km|kg|tonnes?|degrees?|°|points?|times|metres?|meters?|hours?|years?))",
     re.I,
 )
 _NUMBER_SEPARATOR = re.compile(r"\d[,.\u00a0\u202f ]\d")
-_EURO_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.,])")
-_SPACE_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d.,])(?=\s*(?:%|euros?|dollars?|people|inhabitants|residents|francs|km|kg|tonnes?|€|\$|jobs|workers|employees|soldiers|cases|deaths|voters|signatures)\b)", re.I)
+_EURO_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3})+,\d+(?![\d.,])|\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3}){2,}(?![\d.,])")
+_SPACE_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?![\d.,])(?=\s*(?:%|euros?|dollars?|people|inhabitants|residents|francs|km|kg|tonnes?|€|\$|jobs|workers|employees|soldiers|cases|deaths|voters|signatures)\b)", re.I)
 
 
 def _minority(matches: list[tuple[str, int, int]]) -> Iterator[tuple[str, int, int, str]]:

@@ -39,8 +39,12 @@ def placeholder_token(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
 
 
 @cache
-def _boilerplate() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(rf"(?:{row['pattern']})\W*", re.I), row["what"]) for row in load_tsv("boilerplate.tsv"))
+def _boilerplate() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One pattern for every row of boilerplate.tsv (branch ``b<i>`` is row i: the first row that
+    matches wins, as it would one pattern at a time), and each row's ``what``."""
+    rows = load_tsv("boilerplate.tsv")
+    pattern = "|".join(f"(?P<b{i}>(?:{row['pattern']})\\W*)" for i, row in enumerate(rows))
+    return re.compile(pattern, re.I), tuple(row["what"] for row in rows)
 
 
 @rule("MT102", "boilerplate-footer", "Source/Scraping", "major")
@@ -51,15 +55,16 @@ def boilerplate_footer(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     they show the page was copied. The patterns live in ``mtqa/data/boilerplate.tsv``.
     Example: a last paragraph that reads only "Source link".
     """
+    pattern, whats = _boilerplate()
     for p in doc.paragraphs:
         body = p.text.strip()
         if p.is_title or len(body) > 120:
             continue
-        for pattern, what in _boilerplate():
-            if pattern.fullmatch(body):
-                start = p.start + p.text.index(body[0])
-                yield Hit(start, start + len(body), f"page furniture ({what}) in the article body", suggestion="remove it")
-                break
+        m = pattern.fullmatch(body)
+        if m:
+            what = whats[next(int(name[1:]) for name, value in m.groupdict().items() if value is not None)]
+            start = p.start + p.text.index(body[0])
+            yield Hit(start, start + len(body), f"page furniture ({what}) in the article body", suggestion="remove it")
 
 
 @cache
