@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from mtqa.detect.registry import Rule, RuleContext, all_rules, get_rule, select_rules
 from mtqa.types import Document, Finding, Severity
@@ -27,6 +28,11 @@ def advice(replacements: Sequence[str]) -> str | None:
     return "replace with " + " or ".join(repr(r) for r in replacements)
 
 
+@lru_cache(maxsize=1024)
+def _context(r: Rule, source_lang: str | None) -> RuleContext:
+    return RuleContext(r.params, source_lang)
+
+
 def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str, Severity] | None = None) -> list[Finding]:
     """All findings for one document, sorted by position; one per (rule, span)."""
     overrides = severity_overrides or {}
@@ -34,7 +40,7 @@ def detect(doc: Document, rules: Sequence[Rule], severity_overrides: Mapping[str
     seen: set[tuple[str, int, int]] = set()
     findings: list[Finding] = []
     for r in rules:
-        ctx = RuleContext(r.params, doc.article.source_lang)
+        ctx = _context(r, doc.article.source_lang)
         kept = extra = 0
         for hit in r.check(doc, ctx):
             key = (r.code, hit.start, hit.end)
