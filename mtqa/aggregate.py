@@ -16,7 +16,7 @@ the reason, so nothing is silently dropped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from mtqa.scoring.reference import ReferenceStats
 from mtqa.types import Severity, is_missing
 
 if TYPE_CHECKING:
-    from mtqa.report.tables import TableWriter
+    from mtqa.report.tables import Rendered, TableRenderer, TableWriter
     from mtqa.store import PartStore
 
 STATUS_RANK = {"error": 0, "fail": 1, "warn": 2, "pass": 3}
@@ -102,14 +102,15 @@ class _Pass1:
 
 def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, table_limit: int, detail_limit: int,
              worst_sentence_limit: int = 1000, keep_tables: Sequence[str] = (),
-             on_part: Callable[[], None] = lambda: None) -> Assembled:
+             on_part: Callable[[], None] = lambda: None, imap: Callable[..., Iterable[Any]] = map) -> Assembled:
     """Corpus statistics, rankings and report views from the parts; writes the final tables with ``writer``.
 
     Article statuses come from ``policy`` here (the parts hold scores, not verdicts).
 
     The views hold the ``table_limit`` worst articles, the text and findings of the
     ``detail_limit`` worst, and the ``worst_sentence_limit`` worst sentences. ``on_part`` is
-    called as each part is read, twice a part (two passes).
+    called as each part is read, twice a part (two passes). ``imap`` (an ordered map) runs the
+    second pass's work per part: ``map`` here, or an engine's worker processes.
     """
     indexes = store.indexes()
     p1 = _first_pass(store, indexes, policy, on_part)
@@ -122,8 +123,9 @@ def assemble(store: PartStore, writer: TableWriter | None, policy: Policy, *, ta
     sentence_order = np.lexsort((np.arange(len(penalty)), np.nan_to_num(fluency, nan=np.inf), -penalty))
     sentence_rank = np.empty(len(penalty), dtype=np.int64)
     sentence_rank[sentence_order] = np.arange(1, len(penalty) + 1)
+    sizes = [(len(a), len(s)) for a, s in zip(p1.status, p1.penalty)]
     p2 = _second_pass(store, indexes, writer, policy, article_order[:table_limit], article_order[:detail_limit],
-                      sentence_rank, worst_sentence_limit, keep_tables, on_part)
+                      sentence_rank, worst_sentence_limit, keep_tables, on_part, sizes, imap)
 
     metas = [store.meta(i) for i in indexes]
     reference = ReferenceStats()
@@ -153,42 +155,90 @@ class _Pass2:
     tables: dict[str, pd.DataFrame]
 
 
+@dataclass
+class _PartJob:
+    """What one part's second pass needs (picklable: it may run in a worker process)."""
+
+    root: Path
+    index: int
+    policy: Policy
+    first: bool  # the first part: its CSV carries the header row
+    top_rank: dict[int, int]  # the part's articles among the worst (position in the part -> rank)
+    detailed: set[int]  # the part's articles shown in full (positions in the part)
+    sentence_rank: np.ndarray  # corpus rank of each of the part's sentences
+    worst_sentence_limit: int
+    renderer: TableRenderer | None
+    keep_tables: Sequence[str]
+
+
+@dataclass
+class _PartView:
+    worst_rows: list[dict[str, Any]]
+    details: list[ArticleDetail]
+    worst_sentences: pd.DataFrame
+    rendered: dict[str, Rendered] | None
+    kept: dict[str, pd.DataFrame]
+
+
+def _part_view(job: _PartJob) -> _PartView:
+    """One part's final tables (rendered for the output files) and its share of the report views."""
+    from mtqa.store import PartStore
+
+    store = PartStore(job.root)
+    arts = apply_policy(store.read(job.index, "articles"), job.policy)
+    worst_rows, details = [], []
+    for pos in sorted(job.top_rank):
+        row = arts.iloc[pos].to_dict()
+        text = row.pop(TEXT)
+        worst_rows.append({**row, "_order": job.top_rank[pos]})
+        if pos in job.detailed:
+            details.append(ArticleDetail(row, text, [], pd.DataFrame()))
+    arts = arts.drop(columns=[TEXT])
+    sents = store.read(job.index, "sentences")
+    sents["rank_in_corpus"] = job.sentence_rank
+    finds = store.read(job.index, "findings")
+    for d in details:
+        art = d.row["article_id"]
+        d.findings = finds[finds.article_id == art].to_dict("records")
+        d.sentences = sents[sents.article_id == art]
+    frames = {"articles": arts, "sentences": sents, "findings": finds}
+    return _PartView(worst_rows, details, sents[sents.rank_in_corpus <= job.worst_sentence_limit],
+                     job.renderer(frames, header=job.first) if job.renderer is not None else None,
+                     {name: frames[name] for name in job.keep_tables})
+
+
 def _second_pass(store: PartStore, indexes: Sequence[int], writer: TableWriter | None, policy: Policy, top: np.ndarray,
                  detailed: np.ndarray, sentence_rank: np.ndarray, worst_sentence_limit: int,
-                 keep_tables: Sequence[str], on_part: Callable[[], None]) -> _Pass2:
-    """Write the final tables part by part, and pick out the rows the reports show."""
+                 keep_tables: Sequence[str], on_part: Callable[[], None], sizes: Sequence[tuple[int, int]],
+                 imap: Callable[..., Iterable[_PartView]]) -> _Pass2:
+    """Write the final tables part by part, and pick out the rows the reports show.
+
+    The parts are rendered by ``imap`` (``map``, or an engine's worker processes, in order);
+    ``sizes`` are each part's article and sentence counts, from the first pass."""
     top_rank = {int(g): rank for rank, g in enumerate(top)}
     detail_positions = {int(g) for g in detailed}
+    jobs = []
+    a_pos = s_pos = 0
+    for k, (i, (n_articles, n_sentences)) in enumerate(zip(indexes, sizes)):
+        here = range(a_pos, a_pos + n_articles)
+        jobs.append(_PartJob(store.root, i, policy, k == 0, {g - a_pos: top_rank[g] for g in here if g in top_rank},
+                             {g - a_pos for g in here if g in detail_positions}, sentence_rank[s_pos:s_pos + n_sentences],
+                             worst_sentence_limit, writer.renderer if writer is not None else None, keep_tables))
+        a_pos += n_articles
+        s_pos += n_sentences
     worst_rows: list[dict[str, Any]] = []
     worst_sentences: list[pd.DataFrame] = []
     details: dict[str, ArticleDetail] = {}
     kept: dict[str, list[pd.DataFrame]] = {name: [] for name in keep_tables}
-    a_pos = s_pos = 0
-    for i in indexes:
+    for view in imap(_part_view, jobs):
         on_part()
-        arts = apply_policy(store.read(i, "articles"), policy)
-        for g in [g for g in range(a_pos, a_pos + len(arts)) if g in top_rank]:
-            row = arts.iloc[g - a_pos].to_dict()
-            text = row.pop(TEXT)
-            worst_rows.append({**row, "_order": top_rank[g]})
-            if g in detail_positions:
-                details[row["article_id"]] = ArticleDetail(row, text, [], pd.DataFrame())
-        a_pos += len(arts)
-        arts = arts.drop(columns=[TEXT])
-        sents = store.read(i, "sentences")
-        sents["rank_in_corpus"] = sentence_rank[s_pos:s_pos + len(sents)]
-        s_pos += len(sents)
-        worst_sentences.append(sents[sents.rank_in_corpus <= worst_sentence_limit])
-        finds = store.read(i, "findings")
-        here = set(arts.article_id)
-        for art in [a for a in details if a in here]:
-            details[art].findings = finds[finds.article_id == art].to_dict("records")
-            details[art].sentences = sents[sents.article_id == art]
-        frames = {"articles": arts, "sentences": sents, "findings": finds}
-        if writer is not None:
-            writer.write(frames)
+        worst_rows += view.worst_rows
+        details.update((d.row["article_id"], d) for d in view.details)
+        worst_sentences.append(view.worst_sentences)
+        if writer is not None and view.rendered is not None:
+            writer.append(view.rendered)
         for name, parts in kept.items():
-            parts.append(frames[name])
+            parts.append(view.kept[name])
     if writer is not None:
         writer.close()
     worst = pd.DataFrame(worst_rows).sort_values("_order").drop(columns="_order") if worst_rows else pd.DataFrame(columns=ARTICLE_COLUMNS)

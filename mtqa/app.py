@@ -102,19 +102,22 @@ def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path
 
     progress = Progress(opts.progress)
     engine = make_engine(opts.engine, settings, baseline, bool(opts.write_baseline), opts.scheduler, opts.workers, opts.jobs)
-    _score_chunks(engine, store, inventory, ingest, opts, done, progress)
-    if not store.indexes():
-        store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
-    staging = staging_folder(out_dir) if out_dir is not None else None
-    schemas = _table_schemas(store)
-    writer = TableWriter(staging, schemas, opts.output_format) if staging is not None else None
-    policy = Policy.from_settings(settings)
-    bar = progress.bar("mtqa: assembling", 2 * len(store.indexes()), " parts")
     try:
-        view = assemble(store, writer, policy, table_limit=TABLE_LIMIT, detail_limit=DETAIL_LIMIT, keep_tables=opts.keep_tables,
-                        on_part=lambda: bar.update(1))
+        _score_chunks(engine, store, inventory, ingest, opts, done, progress)
+        if not store.indexes():
+            store.write(chunk_output(0, []))  # an empty corpus still gets its (empty) tables
+        staging = staging_folder(out_dir) if out_dir is not None else None
+        schemas = _table_schemas(store)
+        writer = TableWriter(staging, schemas, opts.output_format) if staging is not None else None
+        policy = Policy.from_settings(settings)
+        bar = progress.bar("mtqa: assembling", 2 * len(store.indexes()), " parts")
+        try:  # the engine's worker processes render the parts' tables side by side
+            view = assemble(store, writer, policy, table_limit=TABLE_LIMIT, detail_limit=DETAIL_LIMIT, keep_tables=opts.keep_tables,
+                            on_part=lambda: bar.update(1), imap=engine.imap)
+        finally:
+            bar.close()
     finally:
-        bar.close()
+        engine.close()
     summary = view.summary
     summary["skipped_files"] = inventory.skipped
     summary["reference"] = ReferenceScorer().corpus(view.reference)
@@ -170,7 +173,6 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
                     opts.on_error(row)
             bar.update(len(out.tables["articles"]))
     finally:
-        engine.close()
         bar.close()
 
 

@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
@@ -77,7 +78,14 @@ def _in_articles(within: Callable[[float], None] | None, articles: int) -> Calla
     return lambda share: within(share * articles)
 
 
-class LocalEngine:
+class _MapsHere:
+    @staticmethod
+    def imap(fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``fn`` over ``items``, in order, in this process (the assembly's per-part work)."""
+        return map(fn, items)
+
+
+class LocalEngine(_MapsHere):
     """Scores chunks one after another in this process; the only engine that reports
     progress inside a chunk (``within``: articles of the chunk under way done so far)."""
 
@@ -151,6 +159,19 @@ class ProcessEngine:
                 if nxt is not None:
                     pending.add(self._submit(*nxt))
 
+    def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``fn`` over ``items`` in the worker processes that scored the chunks (in this process when
+        none were started), results in input order, at most two items per worker in flight."""
+        if self.pool is None:
+            yield from map(fn, items)
+            return
+        it = iter(items)
+        window = deque(self.pool.submit(fn, item) for item in islice(it, 2 * self.jobs))
+        while window:
+            result = window.popleft().result()
+            window.extend(self.pool.submit(fn, item) for item in islice(it, 1))
+            yield result
+
     def _submit(self, index: int, articles: list[Article]) -> Any:
         future = self.pool.submit(score_chunk, *self.args, index, articles, self.keep_keys)
         future.index = index
@@ -162,7 +183,7 @@ class ProcessEngine:
             self.pool = None
 
 
-class DaskEngine:
+class DaskEngine(_MapsHere):
     """Scores chunks as tasks on a ``dask.distributed`` cluster (a LocalCluster when no address is given).
 
     At most two tasks per worker thread are in flight, so the client reads the corpus only as

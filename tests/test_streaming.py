@@ -147,6 +147,8 @@ def test_worker_processes_give_the_results_of_one_process(corpus: Path, tmp_path
     same_results(two, one)
     for name, frame in tables(tmp_path / "two").items():
         pd.testing.assert_frame_equal(frame, tables(tmp_path / "one")[name], obj=name)
+        # the workers render the parts' CSV too: the files are the same bytes, one header row
+        assert (tmp_path / "two" / f"{name}.csv").read_bytes() == (tmp_path / "one" / f"{name}.csv").read_bytes()
     assert two["engine"]["chunks"] == 5
 
 

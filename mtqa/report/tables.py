@@ -9,6 +9,7 @@ a CR or LF is quoted and no physical line can start inside a cell.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,49 +40,84 @@ def _neutralised(table: pa.Table) -> pa.Table:
     return table
 
 
+@dataclass(frozen=True)
+class TableRenderer:
+    """Turns a part's frames into what the output files get: CSV bytes and/or Arrow tables of the
+    final schemas. Pure and picklable, so worker processes can render parts side by side."""
+
+    schemas: dict[str, pa.Schema]
+    csv: bool
+    parquet: bool
+
+    def __call__(self, frames: dict[str, pd.DataFrame], header: bool) -> dict[str, Rendered]:
+        out = {}
+        for name, frame in frames.items():
+            schema = self.schemas[name]
+            table = conform(frame.reindex(columns=schema.names), schema)
+            text = None
+            if self.csv:
+                typed = _neutralised(table).to_pandas(types_mapper=pd.ArrowDtype)  # ints stay ints beside empty cells
+                typed.columns = [neutralise(str(c)) for c in typed.columns]
+                text = typed.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
+            out[name] = Rendered(text, table if self.parquet else None)
+        return out
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One table of one part, ready to append: CSV bytes (with the header row for the first part)
+    and the Arrow table for Parquet; None for a format not written."""
+
+    csv: bytes | None
+    arrow: pa.Table | None
+
+
 class TableWriter:
     """Writes the ``articles``, ``sentences`` and ``findings`` tables part by part (CSV and/or
     Parquet), so a corpus of any size is written with the memory of one part.
 
     ``schemas`` are the final tables' columns and types (the union over all parts); a part
-    lacking a column gets empty cells.
+    lacking a column gets empty cells. Parts are rendered by ``renderer`` (here, or in worker
+    processes) and appended in order with :meth:`append`.
     """
 
     def __init__(self, out_dir: Path, schemas: dict[str, pa.Schema], output_format: str = "csv") -> None:
         make_folder(out_dir)
         self.out_dir = out_dir
-        self.schemas = schemas
-        self.csv = output_format in ("csv", "both")
-        self.parquet = output_format in ("parquet", "both")
+        self.renderer = TableRenderer(schemas, output_format in ("csv", "both"), output_format in ("parquet", "both"))
         self.paths: list[Path] = []
         self._started: set[str] = set()
         self._parquet: dict[str, pq.ParquetWriter] = {}
         for name, schema in schemas.items():
-            if self.csv:
+            if self.renderer.csv:
                 self.paths.append(out_dir / f"{name}.csv")
-            if self.parquet:
+            if self.renderer.parquet:
                 path = out_dir / f"{name}.parquet"
                 self._parquet[name] = pq.ParquetWriter(path, schema)
                 self.paths.append(path)
 
+    @property
+    def started(self) -> bool:
+        """Whether a part was appended (the next part's CSV needs no header row)."""
+        return bool(self._started)
+
     def write(self, frames: dict[str, pd.DataFrame]) -> None:
-        for name, frame in frames.items():
-            schema = self.schemas[name]
-            frame = frame.reindex(columns=schema.names)
-            if self.csv:
-                path = next(p for p in self.paths if p.name == f"{name}.csv")
-                typed = _neutralised(conform(frame, schema)).to_pandas(types_mapper=pd.ArrowDtype)  # ints stay ints beside empty cells
-                typed.columns = [neutralise(str(c)) for c in typed.columns]
-                typed.to_csv(path, index=False, mode="a" if name in self._started else "w",
-                             header=name not in self._started, lineterminator="\r\n")
-                self._started.add(name)
-            if self.parquet:
-                self._parquet[name].write_table(conform(frame, schema))
+        """Render the frames here and append them."""
+        self.append(self.renderer(frames, header=not self._started))
+
+    def append(self, rendered: dict[str, Rendered]) -> None:
+        for name, part in rendered.items():
+            if part.csv is not None:
+                with (self.out_dir / f"{name}.csv").open("ab" if name in self._started else "wb") as fh:
+                    fh.write(part.csv)
+            if part.arrow is not None:
+                self._parquet[name].write_table(part.arrow)
+            self._started.add(name)
 
     def close(self) -> None:
-        for name in self.schemas:
-            if self.csv and name not in self._started:
-                self.write({name: pd.DataFrame(columns=self.schemas[name].names)})
+        for name, schema in self.renderer.schemas.items():
+            if self.renderer.csv and name not in self._started:  # (only the CSV: a Parquet file has its schema)
+                self.append(TableRenderer(self.renderer.schemas, True, False)({name: pd.DataFrame(columns=schema.names)}, header=True))
         for w in self._parquet.values():
             w.close()
 
