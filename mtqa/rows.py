@@ -125,12 +125,12 @@ def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
     rows = []
     for s, fl, est, est100 in zip(r.doc.sentences, fluency, r.sentence_est, r.sentence_est_100w):
         found = per_sentence.get(s.index, [])
-        worst = q.worst_severity(found)
+        worst = q.worst_severity(found) if found else None
         row = {
             "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
             "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
             "codes": ";".join(sorted({f.code for f in found})),
-            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found), "est_mqm_per_100_words": est100,
+            "worst_severity": worst.value if worst else "", "penalty": q.penalty(found) if found else 0, "est_mqm_per_100_words": est100,
             "est_mqm": est,
         }
         if sources is not None:
@@ -190,9 +190,6 @@ def _article_fluency(doc: Any) -> dict[str, Any]:
 
 
 def _ordered(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
-    extra: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            if key not in base:
-                extra[key] = None
-    return base + list(extra)
+    """``base``, then the other keys of ``rows`` in first-seen order."""
+    known = set(base)
+    return base + [key for key in dict.fromkeys(key for row in rows for key in row) if key not in known]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 from mtqa.types import Finding, Severity
 
@@ -15,8 +16,10 @@ def _table() -> dict:  # type: ignore[type-arg]
     return tomllib.loads(resources.files("mtqa.data").joinpath("scoring.toml").read_text("utf-8"))
 
 
-def weights() -> dict[Severity, float]:
-    return {Severity(k): float(v) for k, v in _table()["weights"].items()}
+@cache
+def weights() -> Mapping[Severity, float]:
+    """Severity weights (read-only; read once)."""
+    return MappingProxyType({Severity(k): float(v) for k, v in _table()["weights"].items()})
 
 
 @cache
