@@ -129,7 +129,7 @@ def sentence_rows(r: ArticleResult) -> list[dict[str, Any]]:
         row = {
             "article_id": r.article.id, "sentence": s.index, "paragraph": s.paragraph,
             "start": s.start, "end": s.end, "text": s.text, "findings": len(found),
-            "codes": ";".join(sorted({f.code for f in found})),
+            "codes": ";".join(sorted({f.code for f in found})) if found else "",
             "worst_severity": worst.value if worst else "", "penalty": q.penalty(found) if found else 0, "est_mqm_per_100_words": est100,
             "est_mqm": est,
         }

@@ -60,7 +60,7 @@ def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
     """Non-empty paragraph spans; leading indentation is kept (it is evidence), trailing space is not."""
     for b_start, b_end in _split(text, _BLANK_LINE):
         block = text[b_start:b_end]
-        for s, e in _split(block, _HARD_BREAK):
+        for s, e in _split(block, _HARD_BREAK) if "\n" in block else ((0, len(block)),):
             piece = block[s:e]
             lead = len(piece) - len(piece.lstrip("\n"))
             stripped = piece.rstrip()
@@ -127,9 +127,10 @@ def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
         pending = None
     if pending is not None:
         pieces.append([pending, len(body.rstrip())])
+    placeholders = "[" in body
     for s, e in pieces:
         pos = s
-        for m in _PLACEHOLDER_SPLIT.finditer(body, s, e):
+        for m in _PLACEHOLDER_SPLIT.finditer(body, s, e) if placeholders else ():
             yield lead + pos, lead + m.start()
             pos = m.end()
         yield lead + pos, lead + e

@@ -88,13 +88,9 @@ def ends_sentence(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
-
-
 def words(text: str) -> tuple[str, ...]:
     """The words and numbers of ``text``; cached, since several rules ask for the same sentence."""
-    return _words(text)
+    return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
 
 
 @per_document

@@ -102,19 +102,22 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     min_n, max_n = int(ctx.params["min_n"]), int(ctx.params["max_n"])
     connectors = frozenset(ctx.params["reduplication_connectors"])
     function_words = frozenset(ctx.params["function_words"])
-    repeat_sizes = _repeat_sizes(doc)
+    lowered, repeat_sizes = sentence_words(doc), _repeat_sizes(doc)
     for s in body_sentences(doc):
         possible = repeat_sizes[s.index]
         sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
         if not sizes:
             continue
-        toks = _tokens(s.text)
-        words_only = [t[0] for t in toks]
+        words_only = lowered[s.index]
+        toks: list[tuple[str, int, int]] = []  # with offsets, once a repeat is found
         taken: set[int] = set()
         for n in sizes:
             for i, reps in _repeats(words_only, n):
-                if reps != 2 or i in taken or not _joined(s.text, toks, i, i + 2 * n - 1):
+                if reps != 2 or i in taken:
                     continue  # three or more repeats are MT703's
+                toks = toks or _tokens(s.text)
+                if not _joined(s.text, toks, i, i + 2 * n - 1):
+                    continue
                 if n == 2 and _reduplication(words_only[i], words_only[i + 1], connectors, function_words):
                     continue
                 taken.update(range(i, i + 2 * n))
