@@ -7,7 +7,9 @@ Two stages keep memory flat however large the corpus is:
 2. :func:`assemble` makes two passes over the parts. The first reads only the numeric
    columns that corpus statistics and rankings need; the second writes the final tables
    part by part and picks out the bounded views the reports show (the worst articles with
-   their text, the worst sentences).
+   their text, the worst sentences). Its work per part is a pure function of the part
+   (:func:`_part_view`), so the engine's worker processes can do it side by side; the
+   client appends the rendered parts in order.
 
 Every input article gets one row in ``articles``, scored or marked ``status=error`` with
 the reason, so nothing is silently dropped.
