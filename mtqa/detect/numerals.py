@@ -137,10 +137,8 @@ _ENGLISH_COMPOUND = re.compile(f"({whole_words(_TENS)})[- ](one|two|three|four|f
 # matched in the lower-cased text
 _ENGLISH_NUMBER_WORD = re.compile(whole_words(_ENGLISH_NUMBERS) + r"\b")
 #: English words that count as written numbers when the source's own number words can be read
-_CARDINALS = frozenset(w for w, v in _ENGLISH_NUMBERS.items() if 2 <= v <= 90 and not w.startswith(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")) and w not in (
-    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "dozen",
-    "noon") and not w.endswith("ies"))
+_CARDINALS = frozenset("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                       "seventeen eighteen nineteen".split()) | frozenset(_TENS)
 
 
 @cache
