@@ -16,9 +16,13 @@ _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
 _RUN = re.compile(rb"\x01+")
 
 
+#: the longest n-gram whose back-to-back repeats the rules look for (MT702's and MT703's max_n are at most this)
+_MAX_N = 6
+
+
 @per_document
-def _repeat_sizes(doc: Document, max_n: int = 6) -> list[frozenset[int]]:
-    """For each sentence, the n-gram sizes (1..max_n) that may repeat back to back in it.
+def _repeat_sizes(doc: Document) -> list[frozenset[int]]:
+    """For each sentence, the n-gram sizes (1.._MAX_N) that may repeat back to back in it.
 
     One pass per n over the whole article's tokens (sentences joined by sentinels that equal
     no token) instead of one per sentence. A repeat of n >= 2 words needs two neighbouring
@@ -31,7 +35,7 @@ def _repeat_sizes(doc: Document, max_n: int = 6) -> list[frozenset[int]]:
         flat.append(-1 - i)
         ends.append(len(flat))
     sizes: list[set[int]] = [set() for _ in ends]
-    for n in range(1, max_n + 1):
+    for n in range(1, _MAX_N + 1):
         same = bytes(map(eq, flat, flat[n:]))  # 1 where a token equals the token n places later
         needle = b"\x01" if n == 1 else b"\x01\x01"
         pos = same.find(needle)
