@@ -222,3 +222,16 @@ def test_chinese_numbers_in_characters_digits_or_both() -> None:
     assert 2000.0 in values("两千") and 78000.0 in values("七万八千") and 3e6 in values("三百万")
     assert 80.0 in values("八成") and 2019.0 in values("二〇一九年")
     assert [n.value for n in numbers("±1100千伏", "zh") if n.written] == [1100.0]  # kV, not thousands
+
+
+def test_english_numbers_written_with_codes_scales_and_words() -> None:
+    import mtqa
+
+    def flagged(target: str, source: str) -> list[str]:
+        return [f.text for f in mtqa.check(target, source=source, source_lang="zh", select=["MT001"])]
+
+    # a currency code written onto the figure, a scale word with a hyphen, a number in words with a scale
+    assert flagged("The total prize reached USD11.16 million.", "总奖金额达到1116万美元。") == []
+    assert flagged("It covers 1.6 million-mu of land.", "160万亩土地。") == []
+    assert flagged("Six companies spent more than one billion yuan.", "有6家公司回购金额超10亿元。") == []
+    assert flagged("The total prize reached USD12.16 million.", "总奖金额达到1116万美元。") == ["12.16"]

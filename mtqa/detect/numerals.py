@@ -44,6 +44,8 @@ _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 #: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
 _CJK_KILO_UNITS = "伏瓦米克焦赫"
 _NEXT_WORD = re.compile(r"\s*([^\s\d.,;:!?()\[\]\"'“”]+)")
+#: a currency code written onto a number ("USD11.16 million", "RMB5 billion"): blanked before numbers are read
+_GLUED_CURRENCY = re.compile(r"\b(?:USD|US\$|RMB|CNY|EUR|GBP|HKD|HK\$|JPY|CHF|AUD|CAD|INR|Rs\.?)(?=\d)")
 #: an ordinal or a unit written onto a number (21st, 1.92m, 50kg)
 _SUFFIX = re.compile(r"(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)$")
 
@@ -190,7 +192,8 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             elif m.group() == numeral and following == "成" and value <= 10:
                 found.append(Number(value * 10, m.start(), m.end() + 1, written=False))  # 八成 = 80%
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
-    for m in _NUMBER.finditer(text) if has_digit else ():
+    digits_text = _GLUED_CURRENCY.sub(lambda c: " " * len(c.group()), text) if has_digit else text  # (same offsets)
+    for m in _NUMBER.finditer(digits_text) if has_digit else ():
         value = _value(m.group(), lang)
         if value is None:
             continue
@@ -205,7 +208,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         word = None
         if scale is None:
             word = _NEXT_WORD.match(text, m.end())  # (letters with combining marks: लाख)
-            scale = _SCALE_WORDS.get(word.group(1).lower()) if word else None
+            scale = _SCALE_WORDS.get(word.group(1).lower().split("-")[0]) if word else None  # "1.6 million-mu"
         number = Number(value * (scale or 1.0), m.start(), m.end())
         if scale and word is not None and previous is not None and previous[1] > scale and m.start() - previous[2] <= 2:
             # "7 lakh 83 thousand", "2 millions 300 mille": one number written in two scaled parts
@@ -241,10 +244,15 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
     if lang in (None, "en"):
         compounds = [Number(_ENGLISH_NUMBERS[m.group(1)] + _ENGLISH_NUMBERS[m.group(2)], m.start(), m.end(), written=check_words)
                      for m in _ENGLISH_COMPOUND.finditer(lowered)]  # forty-two
-        found += [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(),
-                         written=check_words and m.group() in _CARDINALS and not any(c.start <= m.start() < c.end for c in compounds))
-                  for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
-        found += compounds
+        words = [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(),
+                        written=check_words and m.group() in _CARDINALS and not any(c.start <= m.start() < c.end for c in compounds))
+                 for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
+        found += words + compounds
+        for n in words + compounds:  # "five billion", "forty-two thousand": the scaled value helps too
+            word = _NEXT_WORD.match(lowered, n.end)
+            scale = _SCALE_WORDS.get(word.group(1).split("-")[0]) if word and 1 <= n.value < 100 else None
+            if scale:
+                found.append(Number(n.value * scale, n.start, word.end(), written=False))
     return found
 
 
