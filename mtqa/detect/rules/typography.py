@@ -18,8 +18,9 @@ _DETOKENISED = re.compile(r" +(?=[,.)](?:\s|$))| (?=n't\b)| (?='(?:s|re|ve|ll|d|
 _OPEN_PAREN_SPACE = re.compile(r"\( +(?=\w)")
 #: every _DETOKENISED or _OPEN_PAREN_SPACE match holds one of these
 _DETOKENISED_MARKS = (" ,", " .", " )", " n't", " '", "( ")
-#: every _FRENCH_SPACING match holds one of these
-_FRENCH_SPACING_MARKS = tuple(space + mark for space in " \u00a0\u202f" for mark in "?!;:")
+#: a space before ? ! ; or : somewhere in the text (every _FRENCH_SPACING match has one); the mark
+#: comes first in the pattern so that the regex engine skips ahead to marks, not to spaces
+_FRENCH_SPACING_GATE = re.compile("[?!;:](?<=[ \u00a0\u202f][?!;:])")
 _BRACKETS = re.compile(r"[()\[\]]")
 _FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 _PAIRS = {")": "(", "]": "["}
@@ -33,7 +34,7 @@ def french_spacing(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "What were the spinoffs of Helsinki ?"
     """
     text = doc.text
-    if not contains_any(text, _FRENCH_SPACING_MARKS):
+    if not _FRENCH_SPACING_GATE.search(text):
         return
     for m in _FRENCH_SPACING.finditer(text):
         if m.start() == 0 or not text[m.start() - 1].isalnum():
