@@ -36,7 +36,8 @@ def _neutralised(table: pa.Table) -> pa.Table:
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
             col = table.column(i)
             risky = pc.match_substring_regex(col, "^[=+@\t\r-]")
-            table = table.set_column(i, f.name, pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", f.type), col, pa.scalar("", f.type)), col))
+            quoted = pc.binary_join_element_wise(pa.scalar("'", f.type), col, pa.scalar("", f.type))
+            table = table.set_column(i, f.name, pc.if_else(risky, quoted, col))
     return table
 
 

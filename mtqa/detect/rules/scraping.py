@@ -115,8 +115,10 @@ def related_link(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             continue
         lowered = body.lower()
         bulleted = body[0] in bullets and len(words(body)) <= max_words
-        lead = next((li for li in lead_ins if lowered.startswith(li) and lowered[len(li):len(li) + 2].strip()[:1] in (":", "-", "–", "|", ">")),
-                    None) if lowered.startswith(lead_ins) else None
+        lead = None
+        if lowered.startswith(lead_ins):  # (one C call rules out most paragraphs)
+            lead = next((li for li in lead_ins if lowered.startswith(li)
+                         and lowered[len(li):len(li) + 2].strip()[:1] in (":", "-", "–", "|", ">")), None)
         if bulleted or lead:
             start = p.start + (len(p.text) - len(p.text.lstrip()))
             what = f"'{lead}' link" if lead else "bulleted headline"
