@@ -97,15 +97,6 @@ class TableWriter:
                 self._parquet[name] = pq.ParquetWriter(path, schema)
                 self.paths.append(path)
 
-    @property
-    def started(self) -> bool:
-        """Whether a part was appended (the next part's CSV needs no header row)."""
-        return bool(self._started)
-
-    def write(self, frames: dict[str, pd.DataFrame]) -> None:
-        """Render the frames here and append them."""
-        self.append(self.renderer(frames, header=not self._started))
-
     def append(self, rendered: dict[str, Rendered]) -> None:
         for name, part in rendered.items():
             if part.csv is not None:
