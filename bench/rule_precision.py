@@ -1,6 +1,6 @@
 """Precision of each rule on the shared TRAIN data, the evidence for its default severity.
 
-    python bench/rule_precision.py [--mlqepe-rows 7000]
+    python bench/rule_precision.py [--mlqepe-rows 7000] [--with-source]
 
 Rules only (no language model). A finding counts as correct when it overlaps an error
 the annotators marked:
@@ -11,7 +11,9 @@ the annotators marked:
 
 Policy (docs/EVALUATION.md): a rule's major and critical findings must have a pooled
 precision of at least 0.6 over at least 10 of them; with fewer there is no evidence
-either way. (Findings carry their own severity where a lexicon entry sets it, so the
+either way. ``--with-source`` gives mtqa each segment's source, so the source rules
+(MT001-MT013) are measured too; the cross-lingual check MT006 stays off (it needs the
+embedding model; bench/calibrate_crosslingual.py measures it). (Findings carry their own severity where a lexicon entry sets it, so the
 verdict looks at the findings' severities, not only the rule's default.) Test parts (newstest2021, TED, MLQE-PE dev-test) are
 not used here.
 """
@@ -41,11 +43,12 @@ def _major(f: Finding) -> bool:
     return f.severity.value != "minor"
 
 
-def mqm_counts(settings: Settings, segments: int | None = None) -> tuple[Counter[str], Counter[str]]:
+def mqm_counts(settings: Settings, segments: int | None = None, with_source: bool = False) -> tuple[Counter[str], Counter[str]]:
     rows = [r for r in read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), segments, 0)
             if not is_human(r.system)]
+    sources = dict(sources=[r.source for r in rows], source_langs=["zh"] * len(rows)) if with_source else {}
     flags, hits = Counter(), Counter()
-    for row, scored in zip(rows, score_texts([r.target for r in rows], settings)):
+    for row, scored in zip(rows, score_texts([r.target for r in rows], settings, **sources)):
         for f in scored["findings"]:
             hit = any(a < f.end and f.start < b for a, b, _ in row.spans)
             for key in (f.code, f"{f.code}+") if _major(f) else (f.code,):
@@ -54,11 +57,14 @@ def mqm_counts(settings: Settings, segments: int | None = None) -> tuple[Counter
     return flags, hits
 
 
-def mlqepe_counts(settings: Settings, limit: int) -> tuple[Counter[str], Counter[str]]:
+def mlqepe_counts(settings: Settings, limit: int, with_source: bool = False) -> tuple[Counter[str], Counter[str]]:
     flags, hits = Counter(), Counter()
     for path in sorted((EVAL / "mlqe_pe").glob("mlqepe_*.train.tsv.gz")):
         df = pd.read_csv(path, sep="\t", quoting=3, keep_default_na=False).head(limit)
-        for mt, toks, tags, scored in zip(df.mt, df.mt_tok, df.mt_word_tags, score_texts(df.mt.tolist(), settings)):
+        lang = path.name.split("_")[1].split("-")[0]  # mlqepe_ro-en.train.tsv.gz
+        sources = dict(sources=df.source.tolist(), source_langs=[lang] * len(df)) if with_source else {}
+        scored_rows = score_texts(df.mt.tolist(), settings, **sources)
+        for mt, toks, tags, scored in zip(df.mt, df.mt_tok, df.mt_word_tags, scored_rows):
             tokens, gold = toks.split(), tags.split()
             for f in scored["findings"]:
                 covered = flag_tokens(mt, tokens, [f])
@@ -77,10 +83,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mlqepe-rows", type=int, default=7000)
     ap.add_argument("--mqm-segments", type=int, help="a seeded sample of MQM segments (default: all)")
+    ap.add_argument("--with-source", action="store_true", help="give each segment its source: the source rules run too")
     args = ap.parse_args()
-    settings = Settings(fluency=False)
-    mqm_f, mqm_h = mqm_counts(settings, args.mqm_segments)
-    ml_f, ml_h = mlqepe_counts(settings, args.mlqepe_rows)
+    settings = Settings(fluency=False, crosslingual=False)
+    mqm_f, mqm_h = mqm_counts(settings, args.mqm_segments, args.with_source)
+    ml_f, ml_h = mlqepe_counts(settings, args.mlqepe_rows, args.with_source)
     table = {}
     print("| rule | severity | MQM 2020 flags | precision | MLQE-PE train flags | precision | pooled precision | major+ flags | their precision | verdict |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -43,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=_version_text())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    sc = sub.add_parser("score", help="score a corpus and gate it", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sc = sub.add_parser("score", parents=[common], help="score a corpus and gate it", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sc.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively); - reads stdin")
     sc.add_argument("-f", "--format", choices=formats.NAMES, default="text", help="what to print on stdout (default: text)")
     sc.add_argument("-o", "--out", help="output folder for CSV/JSON/HTML reports (default: reports/)")
@@ -92,11 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("-q", "--quiet", action="store_true", help="print nothing on stdout; the exit code tells")
     sc.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR environment variable)")
     sc.add_argument("--no-progress", action="store_true", help="no progress bar")
-    sc.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    ru = sub.add_parser("rules", help="list the rules")
+    ru = sub.add_parser("rules", parents=[common], help="list the rules")
     ru.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text")
-    ev = sub.add_parser("eval", help="measure mtqa against human judgments (MQM, MLQE-PE, DEMETR, the seed)")
+    ev = sub.add_parser("eval", parents=[common], help="measure mtqa against human judgments (MQM, MLQE-PE, DEMETR, the seed)")
     ev.add_argument("kind", choices=["mqm", "mlqepe", "demetr", "seed"],
                     help="mqm: mqm_zhen_*.tsv[.gz]; mlqepe: mlqepe_*.tsv[.gz]; demetr: the demetr/ folder (of ../shared/eval-data); "
                          "seed: a folder with ARTIFACTS.md and its article (../shared/seed)")
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-crosslingual", action="store_true", help="with --with-source: no embedding comparison (MT006)")
     ev.add_argument("-f", "--format", choices=["text", "json"], default="text")
     ev.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress on stderr")
-    gt = sub.add_parser("gate", help="gate a finished run again under another policy (no rescoring)",
+    gt = sub.add_parser("gate", parents=[common], help="gate a finished run again under another policy (no rescoring)",
                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     gt.add_argument("out", metavar="OUT_DIR", help="the output folder of a finished `mtqa score` run")
     gt.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails an article (default: the run's, from its summary.json)")
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--config", help="config file (default: nearest mtqa.toml or pyproject.toml with [tool.mtqa])")
     gt.add_argument("-f", "--format", choices=["text", "json", "markdown"], default="text",
                     help="markdown: a job summary for CI (GitHub's $GITHUB_STEP_SUMMARY)")
-    ex = sub.add_parser("explain", help="explain one rule")
+    ex = sub.add_parser("explain", parents=[common], help="explain one rule")
     ex.add_argument("code", help="rule code (MT301) or name (false-friend)")
     return parser
 

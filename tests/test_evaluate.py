@@ -77,6 +77,8 @@ def test_cli_eval_and_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     bad = tmp_path / "bad.tsv"
     bad.write_text("a\tb\n1\t2\n")
     assert main(["eval", "mqm", str(bad), "--no-fluency"]) == 2
+    assert main(["eval", "mqm", str(bad), "--no-fluency", "--debug"]) == 2  # every command takes --debug
+    assert "Traceback" in capsys.readouterr().err
 
 
 def test_demetr_per_perturbation(tmp_path: Path) -> None:

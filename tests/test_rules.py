@@ -235,3 +235,36 @@ def test_english_numbers_written_with_codes_scales_and_words() -> None:
     assert flagged("It covers 1.6 million-mu of land.", "160万亩土地。") == []
     assert flagged("Six companies spent more than one billion yuan.", "有6家公司回购金额超10亿元。") == []
     assert flagged("The total prize reached USD12.16 million.", "总奖金额达到1116万美元。") == ["12.16"]
+
+
+def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
+    from mtqa.detect import detect, select_rules
+    from mtqa.segment import segment
+    from mtqa.types import Article
+
+    def run(text: str) -> list[tuple[str, str]]:
+        return [(h.text, h.severity.value) for h in detect(segment(Article(id="t", text=text, path="t")), select_rules(["MT701"]))]
+
+    assert run("He visited the exhibition exhibition on Monday.") == [("exhibition exhibition", "major")]
+    assert run("He said that the the plan failed.") == [("the the", "minor")]
+    assert run("More than 272,000 infections were registered in Spain Spain.") == [("Spain Spain", "major")]
+    assert run("He grew up in Wagga Wagga and met Cao Cao's heirs.") == []
+
+
+def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
+    from mtqa.detect import detect, select_rules
+    from mtqa.segment import segment
+    from mtqa.types import Article
+
+    def run(text: str, source: str, lang: str) -> list[tuple[str, str]]:
+        article = Article(id="t", text=text, path="t", source=source, source_lang=lang)
+        return [(h.text, h.severity.value) for h in detect(segment(article), select_rules(["MT011"]))]
+
+    # a common Spanish word that English web text also has a little of: major
+    assert run("He told the students this semana.", "Dijo a los estudiantes esta semana.", "es") == [("semana", "major")]
+    # a rare word of the source (a term): minor
+    assert run("It happened inside the nosocomio.", "Ocurrió dentro del nosocomio.", "es") == [("nosocomio", "minor")]
+    # an English word that is in the source too: nothing
+    assert run("The hotel is closed.", "El hotel está cerrado.", "es") == []
+    # a language wordfreq reads only with extra packages (zh): looked up as a table, no crash
+    assert run("They climb nyiragongo.", "他们攀登尼拉贡戈火山（Nyiragongo）。", "zh") == [("nyiragongo", "minor")]

@@ -9,8 +9,8 @@ from functools import lru_cache
 from operator import eq
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, body_sentences, per_document, sentence_words
-from mtqa.types import Document
+from mtqa.detect.textutil import WORD, body_sentences, english_function_words, per_document, sentence_words
+from mtqa.types import Document, Severity
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
 _RUN = re.compile(rb"\x01+")
@@ -74,24 +74,36 @@ def _joined(text: str, toks: list[tuple[str, int, int]], i: int, j: int) -> bool
     return all(not text[toks[k][2]:toks[k + 1][1]].strip() for k in range(i, j))
 
 
-@rule("MT701", "doubled-word", "Fluency/Grammar", "minor")
+@rule("MT701", "doubled-word", "Fluency/Grammar", "major")
 def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
-    """The same word twice in a row ("the the").
+    """The same word twice in a row ("the exhibition exhibition", "the the").
 
-    Why: a classic NMT and editing slip. Legitimate doubles ("had had", "that that")
-    are allowed in rules.toml.
-    Example: "He said that the the plan failed."
+    Why: a decoder stutter. Legitimate doubles ("had had", "that that") are allowed in
+    rules.toml, and so are reduplicated names ("Wagga Wagga", "Cao Cao"): two capitalised
+    words that English rarely uses alone (wordfreq Zipf below ``name_max_zipf``; "Spain
+    Spain" is flagged). A doubled content word is major: on train MT it overlaps an
+    annotated error in 99.5% of 611 flags (capitalised common words: 99.4% of 155), and
+    human translations have one in 0.03% of sentences. A doubled function word ("the the",
+    "and and") is minor: it is the typo people make too (16 of the 26 doubles in train human
+    translations, 31 of the 642 in MT).
+    Example: "He visited the exhibition exhibition on Monday." (major), "He said that the the plan failed." (minor)
     """
+    from wordfreq import zipf_frequency
+
     allow = {a.lower() for a in ctx.params["allow"]}
+    name_max_zipf = float(ctx.params["name_max_zipf"])
+    function_words = english_function_words()
     sizes = _repeat_sizes(doc)
     matches = (m for s, n in zip(doc.sentences, sizes) if 1 in n for m in _DOUBLED.finditer(doc.text, s.start, s.end))
     for m in matches:
-        pair = f"{m.group(1).lower()} {m.group(1).lower()}"
-        first, second = m.group().split()[0], m.group().split()[-1]
-        name_like = first[0].isupper() and second[0].isupper() and first.lower() not in ("the", "a", "an")
-        if pair in allow or name_like:
+        word = m.group(1).lower()
+        if f"{word} {word}" in allow:
             continue
-        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1),))
+        first, second = m.group().split()[0], m.group().split()[-1]
+        if first[0].isupper() and second[0].isupper() and word not in function_words and zipf_frequency(word, "en") < name_max_zipf:
+            continue  # a reduplicated name
+        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1),),
+                  severity=Severity.MINOR if word in function_words else None)
 
 
 @rule("MT702", "repeated-phrase", "Fluency/Grammar", "major")
