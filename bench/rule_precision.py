@@ -75,6 +75,25 @@ def mlqepe_counts(settings: Settings, limit: int, with_source: bool = False) -> 
     return flags, hits
 
 
+def human_major_counts(settings: Settings, segments: int | None, limit: int, with_source: bool) -> tuple[Counter[str], int]:
+    """Per rule, the human translations (MQM 2020 Human-A/B, MLQE-PE train post-edits) with a
+    major or critical finding of it: the false alarms a gate would raise; and their number."""
+    texts, sources, langs = [], [], []
+    for r in read_mqm(str(EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"), segments, 0):
+        if is_human(r.system):
+            texts.append(r.target), sources.append(r.source), langs.append("zh")
+    for path in sorted((EVAL / "mlqe_pe").glob("mlqepe_*.train.tsv.gz")):
+        df = pd.read_csv(path, sep="\t", quoting=3, keep_default_na=False).head(limit)
+        texts += df.pe.tolist()
+        sources += df.source.tolist()
+        langs += [path.name.split("_")[1].split("-")[0]] * len(df)
+    given = dict(sources=sources, source_langs=langs) if with_source else {}
+    flagged: Counter[str] = Counter()
+    for scored in score_texts(texts, settings, **given):
+        flagged.update({f.code for f in scored["findings"] if _major(f)})
+    return flagged, len(texts)
+
+
 def cell(flags: int, hits: int) -> str:
     return f"{hits / flags:.2f}" if flags else "-"
 
@@ -88,9 +107,11 @@ def main() -> None:
     settings = Settings(fluency=False, crosslingual=False)
     mqm_f, mqm_h = mqm_counts(settings, args.mqm_segments, args.with_source)
     ml_f, ml_h = mlqepe_counts(settings, args.mlqepe_rows, args.with_source)
+    human, n_human = human_major_counts(settings, args.mqm_segments, args.mlqepe_rows, args.with_source)
     table = {}
-    print("| rule | severity | MQM 2020 flags | precision | MLQE-PE train flags | precision | pooled precision | major+ flags | their precision | verdict |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| rule | severity | MQM 2020 flags | precision | MLQE-PE train flags | precision | pooled precision | major+ flags | "
+          f"their precision | human translations with a major+ flag (of {n_human}) | verdict |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in all_rules():
         n, h = mqm_f[r.code] + ml_f[r.code], mqm_h[r.code] + ml_h[r.code]
         if not n:
@@ -99,9 +120,11 @@ def main() -> None:
         nm, hm = mqm_f[r.code + "+"] + ml_f[r.code + "+"], mqm_h[r.code + "+"] + ml_h[r.code + "+"]
         verdict = "keep" if nm < 10 or hm / nm >= 0.6 else "demote to minor"
         table[r.code] = {"flags": n, "precision": round(p, 3), "major_flags": nm,
-                         "major_precision": round(hm / nm, 3) if nm else None, "verdict": verdict}
+                         "major_precision": round(hm / nm, 3) if nm else None,
+                         "human_major_rate": round(human[r.code] / n_human, 5), "verdict": verdict}
         print(f"| {r.code} | {r.severity.value} | {mqm_f[r.code]} | {cell(mqm_f[r.code], mqm_h[r.code])} | {ml_f[r.code]} | "
-              f"{cell(ml_f[r.code], ml_h[r.code])} | {p:.2f} | {nm} | {cell(nm, hm)} | {verdict} |")
+              f"{cell(ml_f[r.code], ml_h[r.code])} | {p:.2f} | {nm} | {cell(nm, hm)} | "
+              f"{human[r.code]} ({100 * human[r.code] / n_human:.2f}%) | {verdict} |")
     print(json.dumps(table))
 
 

@@ -26,7 +26,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "stream": ["bench/stream.py", "--work", str(tmp), "heuristics", "--sizes", "60", "--formats", "csv", "--jobs", "1", "2"],
         "fluency": ["bench/fluency.py", "--sentences", "6", "--bf16"],
         "fit_estimate": ["bench/fit_estimate.py", "--segments", "3", "--out", str(tmp / "estimate.json")],
-        "rule_precision": ["bench/rule_precision.py", "--mlqepe-rows", "20", "--mqm-segments", "3"],
+        "rule_precision": ["bench/rule_precision.py", "--mlqepe-rows", "20", "--mqm-segments", "3", "--with-source"],
         "word_rule_precision": ["bench/word_rule_precision.py", "--segments", "2"],
         "feature_ceiling": ["bench/feature_ceiling.py", MQM20, "--limit", "3", "--no-fluency"],
         "context_lm": ["bench/context_lm.py", "--segments", "2"],
