@@ -1,6 +1,6 @@
-"""Would a check for lost names pay? Measured on the TRAIN part before building one (issue 12).
+"""Would a check for lost or replaced names pay? Measured on the TRAIN part before building one (issue 12).
 
-    python bench/name_check.py [--rows 3000] [--smoke]
+    python bench/name_check.py [--rows 3000] [--smoke] [--demetr]
 
 MQM zh-en and MLQE-PE ne/si/ru have no Latin-script source; MLQE-PE ro-en train is the one
 train part where a name of the source is written as the translation writes it. The check
@@ -13,6 +13,19 @@ de Sud", "Camera Reprezentanților", drop out) and known to English (Zipf at lea
 * false alarms: share of human post-edits with a lost name (they keep every name);
 * recall: a capitalised word that the post-edit shares with the source is removed from the
   post-edit (seeded), and the check must notice.
+
+Two more checks (seventh session), same measures:
+
+* lost, cross-lingual words: a capitalised source word that English uses about as often as
+  the source language does (Zipf in English at least the source's minus ``margin``: names
+  and brands, not the source's own common words), missing from the translation;
+* replaced: a capitalised word of the translation, not at a sentence start and rarer in
+  English than ``t_en`` (a name, not "Team" or "Ministry"), that no source word carries;
+  recall: a shared name of the post-edit replaced by a rare capitalised word of another.
+
+``--demetr`` also reports, on DEMETR (a test part, so only to report), both new checks
+together on the Latin-script sources (cs, de, es, fr, it, pl): recall of the ne_removed and
+ne_replaced perturbations and the share of human references flagged.
 """
 
 from __future__ import annotations
@@ -60,10 +73,83 @@ def lost(source: str, target: str, t_src: float, t_en: float) -> list[str]:
     return [n for n in names(source, "ro", t_src, t_en) if not carried(n, words)]
 
 
+def cross_lingual_names(text: str, lang: str, margin: float) -> list[str]:
+    from wordfreq import zipf_frequency
+
+    from mtqa.detect.rules.source import _source_zipf
+
+    return [m.group(1) for m in CAPITALISED.finditer(text) if not at_sentence_start(text, m.start())
+            and zipf_frequency(m.group(1).lower(), "en") >= _source_zipf(m.group(1).lower(), lang) - margin]
+
+
+def lost_cross_lingual(source: str, target: str, lang: str, margin: float) -> list[str]:
+    words = {fold(w) for w in WORD.findall(target)}
+    return [n for n in cross_lingual_names(source, lang, margin) if not carried(n, words)]
+
+
+def unsupported(source: str, target: str, t_en: float) -> list[str]:
+    from wordfreq import zipf_frequency
+
+    words = {fold(w) for w in WORD.findall(source)}
+    return [m.group(1) for m in CAPITALISED.finditer(target) if not at_sentence_start(target, m.start())
+            and zipf_frequency(m.group(1).lower(), "en") < t_en and not carried(m.group(1), words)]
+
+
+def shared_names(r: dict[str, str]) -> list[re.Match[str]]:
+    return [m for m in CAPITALISED.finditer(r["pe"]) if not at_sentence_start(r["pe"], m.start()) and fold(m.group(1)) in fold(r["source"])]
+
+
+def second_checks(rows: list[dict[str, str]], smoke: bool) -> None:
+    from wordfreq import zipf_frequency
+
+    print("\n| check | setting | false alarms (post-edits) | recall |")
+    print("|---|---|---|---|")
+    for margin in (1.0,) if smoke else (0.5, 1.0, 1.5):
+        rng, trials, found = random.Random(1), 0, 0
+        for r in rows:
+            if shared := shared_names(r):
+                m = rng.choice(shared)
+                trials += 1
+                found += bool(lost_cross_lingual(r["source"], (r["pe"][:m.start()] + r["pe"][m.end():]).replace("  ", " "), "ro", margin))
+        false_alarms = sum(bool(lost_cross_lingual(r["source"], r["pe"], "ro", margin)) for r in rows)
+        print(f"| lost, cross-lingual | margin {margin:g} | {false_alarms / len(rows):.4f} | {found / max(trials, 1):.3f} ({trials} pairs) |")
+    pool = [m.group(1) for r in rows for m in CAPITALISED.finditer(r["pe"])
+            if not at_sentence_start(r["pe"], m.start()) and zipf_frequency(m.group(1).lower(), "en") < 3]
+    for t_en in (3.0,) if smoke else (2.5, 3.0, 3.5):
+        rng, trials, found = random.Random(1), 0, 0
+        for r in rows:
+            if (shared := shared_names(r)) and pool:
+                m = rng.choice(shared)
+                trials += 1
+                found += bool(unsupported(r["source"], r["pe"][:m.start()] + rng.choice(pool) + r["pe"][m.end():], t_en))
+        false_alarms = sum(bool(unsupported(r["source"], r["pe"], t_en)) for r in rows)
+        print(f"| replaced | English Zipf below {t_en:g} | {false_alarms / len(rows):.4f} | {found / max(trials, 1):.3f} ({trials} pairs) |")
+
+
+def demetr(margin: float, t_en: float, limit: int | None) -> None:
+    import pandas as pd
+
+    langs = {"czech": "cs", "french": "fr", "german": "de", "italian": "it", "polish": "pl", "spanish": "es"}
+    base = pd.read_csv(EVAL / "demetr" / "demetr_base.tsv", sep="\t", quoting=3, keep_default_na=False)
+    base = base[base.lang_tag.isin(langs)].head(limit)
+    pert = pd.read_csv(EVAL / "demetr" / "demetr_perturbations.tsv.gz", sep="\t", quoting=3, keep_default_na=False)
+    pert = pert[pert.pert_check.astype(str) == "True"].merge(base, on="id")
+
+    def flagged(source: str, target: str, lang: str) -> bool:
+        return bool(lost_cross_lingual(source, target, langs[lang], margin) or unsupported(source, target, t_en))
+
+    print(f"\nDEMETR, Latin-script sources ({len(base)} sentences), both checks (margin {margin:g}, English Zipf below {t_en:g}):")
+    for name in ("critical_id25_ne_removed", "critical_id9_ne_replaced"):
+        rows = pert[pert.pert_name == name]
+        print(f"  {name}: recall {sum(flagged(r.src_sent, r.pert_sent, r.lang_tag) for r in rows.itertuples()) / max(len(rows), 1):.3f} ({len(rows)})")
+    print(f"  human references flagged: {sum(flagged(r.src_sent, r.eng_sent, r.lang_tag) for r in base.itertuples()) / max(len(base), 1):.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=3000)
     ap.add_argument("--smoke", action="store_true", help="a few rows (CI)")
+    ap.add_argument("--demetr", action="store_true", help="also report the new checks on DEMETR (test: to report only)")
     args = ap.parse_args()
     rows = list(_rows(EVAL / "mlqe_pe" / "mlqepe_ro-en.train.tsv.gz"))
     random.Random(0).shuffle(rows)
@@ -83,6 +169,9 @@ def main() -> None:
             trials += 1
             found += bool(lost(r["source"], (r["pe"][:m.start()] + r["pe"][m.end():]).replace("  ", " "), t_src, t_en))
         print(f"| {t_src:g} | {t_en:g} | {false_alarms / len(rows):.4f} | {found / max(trials, 1):.3f} ({trials} pairs) |")
+    second_checks(rows, args.smoke)
+    if args.demetr:
+        demetr(1.0, 2.5, 20 if args.smoke else None)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "calibrate_length_ratio": ["bench/calibrate_length_ratio.py", "--smoke"],
         "align_eval": ["bench/align_eval.py", "--smoke"],
         "number_false_alarms": ["bench/number_false_alarms.py", "--smoke"],
-        "name_check": ["bench/name_check.py", "--smoke"],
+        "name_check": ["bench/name_check.py", "--smoke", "--demetr"],
         "calibrate_crosslingual": ["bench/calibrate_crosslingual.py", "--smoke"],
         "hostile_memory": ["bench/hostile_memory.py", "--smoke"],
     }
