@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences, english_function_words, sentence_words, word_set, words
+from mtqa.detect.textutil import body_sentences, data_text, english_function_words, sentence_words, word_set, words
 from mtqa.langid import detect_language
 from mtqa.types import Document
 
@@ -108,3 +109,53 @@ def foreign_script(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     for m in _SCRIPT_RE.finditer(doc.text):
         script = _SCRIPTS[int(m.lastgroup[1:])][0]  # type: ignore[index]
         yield Hit(m.start(), m.end(), f"{script} text left in the English output: {m.group()!r}", suggestion="translate or transliterate it")
+
+
+#: a word standing alone: not part of a hyphenated or elided word, a URL, an e-mail or a handle
+_STANDALONE = re.compile(r"(?<![\w'’/.@#-])[^\W\d_]+(?![\w'’/@-]|\.\w)")
+_LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+                   "pl": "Polish", "cs": "Czech", "ro": "Romanian", "sv": "Swedish"}
+
+
+@cache
+def _foreign_words() -> dict[str, str]:
+    """word -> language of ``foreign_words.tsv`` (130,000 rows: read as plain lines, not as a table of dicts)."""
+    lines = data_text("foreign_words.tsv").splitlines()
+    rows = (line.split("\t") for line in lines if not line.startswith("#"))
+    next(rows)  # the header
+    return dict(rows)  # type: ignore[arg-type]
+
+
+@rule("MT503", "foreign-word", "Non-translation", "major")
+def foreign_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A common word of another language in an English sentence: code-mixed output ("this
+    semana", "approval from leurs superiors").
+
+    Why: MT leaves single words untranslated, and the target-only checks miss them: no
+    foreign script, too short for language identification. The words are those another
+    Latin-script language uses often and English hardly at all (``mtqa/data/foreign_words.tsv``,
+    built by ``bench/build_foreign_words.py``); lower-case words only, so names stay out.
+    On train MT 94.8% of 172 flags overlap an annotated error, and 0.18% of train human
+    translations have one (``python bench/rule_precision.py``). A sentence with more than
+    ``max_per_sentence`` of them is a foreign clause, MT501's case, and a word the source
+    also has is MT011's.
+    Example: "He told the students this semana."
+    """
+    table = _foreign_words()
+    lowered = sentence_words(doc)
+    source_words: set[str] | None = None
+    for s in body_sentences(doc):
+        if table.keys().isdisjoint(lowered[s.index]):
+            continue  # the usual case (its words, lower-cased, include every candidate)
+        found = [m for m in _STANDALONE.finditer(s.text) if m.group() in table and m.group().islower()]
+        if found and doc.article.source:
+            if source_words is None:
+                source_words = {w.lower() for w in _STANDALONE.findall(doc.article.source)}
+            found = [m for m in found if m.group() not in source_words]
+        if not found or len(found) > int(ctx.params["max_per_sentence"]):
+            continue
+        for m in found:
+            word = m.group()
+            yield Hit(s.start + m.start(), s.start + m.end(),
+                      f"'{word}' is not English (a common {_LANGUAGE_NAMES.get(table[word], table[word])} word): left untranslated",
+                      suggestion="translate it")
