@@ -251,6 +251,7 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("He said that the the plan failed.") == [("the the", "minor")]
     assert run("More than 272,000 infections were registered in Spain Spain.") == [("Spain Spain", "major")]
     assert run("He grew up in Wagga Wagga and met Cao Cao's heirs.") == []
+    assert run("The pianist Li Li and the runner Fang Fang spoke.") == []  # Chinese given names repeat a syllable
 
 
 def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
