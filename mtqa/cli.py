@@ -224,7 +224,10 @@ _LENGTHS = "mtqa/data/length_ratio.json (length ratios of human translations per
 #: the data files a rule reads besides its parameters, for `mtqa explain`
 RULE_DATA = {"MT301": _LEXICONS, "MT302": _LEXICONS, "MT007": _LENGTHS, "MT008": _LENGTHS, "MT010": _LENGTHS,
              "MT006": "mtqa/data/crosslingual.json (the cosine threshold; bench/calibrate_crosslingual.py)",
-             "MT001": "mtqa/data/number_words.tsv (number words of source languages, 2-99, 100, 1000)"}
+             "MT001": "mtqa/data/number_words.tsv (number words of source languages, 2-99, 100, 1000)",
+             "MT503": "mtqa/data/foreign_words.tsv (common words of ten languages English does not use; bench/build_foreign_words.py)",
+             "MT701": "mtqa/data/pinyin_syllables.txt (a doubled Pinyin syllable is a Chinese given name)",
+             "MT011": "wordfreq's word lists (how often the source language and English use a word)"}
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
