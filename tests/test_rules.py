@@ -55,7 +55,7 @@ CASES = [
      "Le président a refusé de commenter la décision du tribunal.", "The minister spoke. The president refused to comment on the decision of the court."),
     ("MT502", "The 赣南 region grew more fruit.", "赣南", "The Gannan region grew more fruit (20 °C, µg, π)."),
     ("MT503", "They need approval from leurs superiors for any decision.", "leurs",
-     "They enjoyed the fiesta, a siesta and the report at www.elpais.com/noticias (Die Zeit)."),
+     "They enjoyed the fiesta, a siesta, a sense of déjà vu and the rôle of www.elpais.com/noticias (Die Zeit)."),
     ("MT601", "What were the results ?", " ?", "What were the results? Time: 10:30."),
     ("MT602", "He called it « a historic step ».", "«", "He called it “a historic step”."),
     ("MT603", "The  government said so.", "  ", "The government said so.  Then it left."),
