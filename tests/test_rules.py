@@ -271,3 +271,15 @@ def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
     assert run("The hotel is closed.", "El hotel está cerrado.", "es") == []
     # a language wordfreq reads only with extra packages (zh): looked up as a table, no crash
     assert run("They climb nyiragongo.", "他们攀登尼拉贡戈火山（Nyiragongo）。", "zh") == [("nyiragongo", "minor")]
+
+
+def test_foreign_words_one_by_one_or_as_one_clause() -> None:
+    import mtqa
+
+    def run(text: str) -> list[str]:
+        return [f.text for f in mtqa.check(text, select=["MT503"])]
+
+    assert run("The team won the partido de fútbol yesterday.") == ["partido", "fútbol"]
+    # too short for MT501's language identification, too many words to list one by one
+    assert run("He said que nous devons partir maintenant.") == ["nous devons partir maintenant"]
+    assert run("He said we must leave now.") == []

@@ -135,11 +135,12 @@ def foreign_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     foreign script, too short for language identification. The words are those another
     Latin-script language uses often and English hardly at all (``mtqa/data/foreign_words.tsv``,
     built by ``bench/build_foreign_words.py``); lower-case words only, so names stay out.
-    On train MT 94.5% of 163 flags overlap an annotated error, and 0.16% of train human
-    translations have one (``python bench/rule_precision.py``). A sentence with more than
-    ``max_per_sentence`` of them is a foreign clause, MT501's case, and a word the source
-    also has is MT011's. Foreign words English writers use as they are ("déjà vu", "gracias")
-    are allowed in rules.toml.
+    On train MT 94.5% of 163 flags overlap an annotated error, and 0.17% of train human
+    translations have one (``python bench/rule_precision.py``). More than
+    ``max_per_sentence`` of them in one sentence are one finding, an untranslated clause
+    (too short for MT501's language identification: "que nous devons partir maintenant").
+    A word the source also has is MT011's. Foreign words English writers use as they are
+    ("déjà vu", "gracias") are allowed in rules.toml.
     Example: "He told the students this semana."
     """
     table, allow = _foreign_words(), frozenset(ctx.params["allow"])
@@ -153,7 +154,13 @@ def foreign_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             if source_words is None:
                 source_words = {w.lower() for w in _STANDALONE.findall(doc.article.source)}
             found = [m for m in found if m.group() not in source_words]
-        if not found or len(found) > int(ctx.params["max_per_sentence"]):
+        if not found:
+            continue
+        if len(found) > int(ctx.params["max_per_sentence"]):
+            language = _LANGUAGE_NAMES.get(table[found[0].group()], table[found[0].group()])
+            yield Hit(s.start + found[0].start(), s.start + found[-1].end(),
+                      f"{len(found)} common words of another language ({language} first) in an English sentence: "
+                      "a clause left untranslated", suggestion="translate it")
             continue
         for m in found:
             word = m.group()
