@@ -7,7 +7,7 @@ from operator import and_, eq
 
 from mtqa.config import Settings
 from mtqa.detect.rules.repetition import _MAX_N, _repeat_sizes
-from mtqa.detect.textutil import per_document, sentence_words, whole_words, words
+from mtqa.detect.textutil import ascii_runs, ascii_tokens, per_document, sentence_words, whole_words, words
 from mtqa.pipeline import Pipeline
 from mtqa.segment import segment
 from mtqa.types import Article, Document
@@ -58,3 +58,12 @@ def test_shared_values_are_computed_once_and_dropped_after_scoring() -> None:
 
     result = Pipeline(Settings(fluency=False)).run_chunk([Article(id="b", text="The the talks ended.", path="t")])[0]
     assert result.findings and result.doc is not None and result.doc.derived == {}
+
+
+def test_ascii_runs_taken_from_the_tokens_equal_a_scan_of_the_text() -> None:
+    texts = (TRICKY, "well-known--odd -lead trail- a-b-c x2-ingested colour-coded İstanbul café's naïve-ish",
+             "Straße ĳ ﬁne ǅ Ǆ-x e\u0301t\u00e9 re-\nentry UPPER-Case", "")
+    for text in texts:
+        doc = segment(Article(id="t", text=text, path="t"))
+        assert ascii_tokens(doc) == frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+        assert ascii_runs(doc) == frozenset(re.findall(r"[a-z]+", text.lower()))

@@ -24,14 +24,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 from mtqa.detect.registry import Hit, RuleContext
-from mtqa.detect.textutil import load_tsv
+from mtqa.detect.textutil import ascii_tokens, load_tsv
 from mtqa.types import Document, Severity
 
-_TOKENS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,6 @@ def load_lexicon() -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-@lru_cache(maxsize=64)
-def _present_tokens(text: str) -> frozenset[str]:
-    """Lower-case word tokens of an article (cached: both lexicon rules read them)."""
-    return frozenset(_TOKENS.findall(text.lower()))
-
-
 @cache
 def _trigger_index(kind: str) -> dict[str, list[int]]:
     """Trigger word -> positions of the entries of ``kind`` it can set off."""
@@ -122,7 +115,7 @@ def lexicon_hits(doc: Document, ctx: RuleContext, kind: str) -> Iterator[Hit]:
     """Hits of every entry of ``kind`` whose trigger occurs and whose context conditions hold."""
     text = doc.text
     index = _trigger_index(kind)
-    candidates = {i for token in _present_tokens(text) & index.keys() for i in index[token]}
+    candidates = {i for token in ascii_tokens(doc) & index.keys() for i in index[token]}
     if not candidates:
         return
     starts = [s.start for s in doc.sentences]

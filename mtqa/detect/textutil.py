@@ -16,6 +16,7 @@ T = TypeVar("T")
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 #: WORD for ASCII text, where it matches the same and runs faster (no Unicode category lookups)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
+_ASCII_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 TERMINAL = ".!?…"
 CLOSERS = "\"'”’»)]"
 _TRAILING = " \t\n\u00a0" + CLOSERS
@@ -91,6 +92,22 @@ def ends_sentence(text: str) -> bool:
 def words(text: str) -> tuple[str, ...]:
     """The words and numbers of ``text``; cached, since several rules ask for the same sentence."""
     return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
+
+
+@per_document
+def ascii_tokens(doc: Document) -> frozenset[str]:
+    """The article's lower-cased words of ASCII letters, hyphenated ones whole ("well-known"):
+    the lexicons' trigger words are looked up among them."""
+    return frozenset(_ASCII_TOKEN.findall(doc.text.lower()))
+
+
+@per_document
+def ascii_runs(doc: Document) -> frozenset[str]:
+    """The article's lower-cased runs of ASCII letters (``[a-z]+``: "well-known" gives "well"
+    and "known"), taken from ``ascii_tokens`` instead of a second scan of the text."""
+    tokens = ascii_tokens(doc)
+    hyphenated = [t for t in tokens if "-" in t]
+    return tokens.difference(hyphenated).union(part for t in hyphenated for part in t.split("-"))
 
 
 @per_document

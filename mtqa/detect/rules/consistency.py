@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import load_tsv
+from mtqa.detect.textutil import ascii_runs, load_tsv
 from mtqa.types import Document
 
 # "\b(Mr|Mrs|Ms|Dr|St|Prof)" written with a literal first letter (the boundary checked after it),
@@ -76,12 +76,11 @@ def spelling_variant_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "in favor of" and "the labour market" in one article.
     """
     table = _spelling()
-    lowered = doc.text.lower()
-    varieties = {table[w][0] for w in table.keys() & set(_SPELLING_WORD.findall(lowered))}
+    varieties = {table[w][0] for w in table.keys() & ascii_runs(doc)}
     if len(varieties) < 2:
         return
     matches = []
-    for m in _SPELLING_WORD.finditer(lowered):
+    for m in _SPELLING_WORD.finditer(doc.text.lower()):
         hit = table.get(m.group())
         if hit:
             matches.append((hit[0], m.start(), m.end()))
