@@ -265,8 +265,10 @@ def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
 
     # a common Spanish word that English web text also has a little of: major
     assert run("He told the students this semana.", "Dijo a los estudiantes esta semana.", "es") == [("semana", "major")]
-    # a rare word of the source (a term): minor
-    assert run("It happened inside the nosocomio.", "Ocurrió dentro del nosocomio.", "es") == [("nosocomio", "minor")]
+    # a word English lacks that the source language uses now and then: major
+    assert run("It happened inside the nosocomio.", "Ocurrió dentro del nosocomio.", "es") == [("nosocomio", "major")]
+    # a word the source language's list lacks too (a rare term, a borrowing): minor
+    assert run("They kept a xoloitzcuintle.", "Tenían un xoloitzcuintle.", "es") == [("xoloitzcuintle", "minor")]
     # an English word that is in the source too: nothing
     assert run("The hotel is closed.", "El hotel está cerrado.", "es") == []
     # a language wordfreq reads only with extra packages (zh): looked up as a table, no crash
