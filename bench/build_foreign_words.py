@@ -19,17 +19,17 @@ left Romanian in, and typos that are foreign words: "teritorial", "limites").
 from __future__ import annotations
 
 import argparse
-import math
+import sys
 import unicodedata
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mtqa.detect.textutil import zipf_from_frequency  # noqa: E402
 
 #: Latin-script languages MT is most often run from (all in wordfreq's large lists)
 LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "sv")
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "foreign_words.tsv"
-
-
-def zipf(frequency: float) -> float:
-    return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
 def unaccented(word: str) -> str:
@@ -44,10 +44,10 @@ def build(languages: tuple[str, ...], min_zipf: float, margin: float, max_englis
     kept: dict[str, tuple[str, float]] = {}
     for lang in languages:
         for word, frequency in wordfreq.get_frequency_dict(lang).items():
-            z = zipf(frequency)
+            z = zipf_from_frequency(frequency)
             if z < min_zipf or not word.isalpha() or not word.islower():
                 continue
-            z_en = max(zipf(english.get(word, 0.0)), zipf(english.get(unaccented(word), 0.0)))
+            z_en = max(zipf_from_frequency(english.get(word, 0.0)), zipf_from_frequency(english.get(unaccented(word), 0.0)))
             if z_en < max_english and z - z_en >= margin and z > kept.get(word, ("", 0.0))[1]:
                 kept[word] = (lang, z)
     return kept

@@ -76,10 +76,10 @@ def lost(source: str, target: str, t_src: float, t_en: float) -> list[str]:
 def cross_lingual_names(text: str, lang: str, margin: float) -> list[str]:
     from wordfreq import zipf_frequency
 
-    from mtqa.detect.rules.source import _source_zipf
+    from mtqa.detect.textutil import zipf_in
 
     return [m.group(1) for m in CAPITALISED.finditer(text) if not at_sentence_start(text, m.start())
-            and zipf_frequency(m.group(1).lower(), "en") >= _source_zipf(m.group(1).lower(), lang) - margin]
+            and zipf_frequency(m.group(1).lower(), "en") >= zipf_in(m.group(1).lower(), lang) - margin]
 
 
 def lost_cross_lingual(source: str, target: str, lang: str, margin: float) -> list[str]:

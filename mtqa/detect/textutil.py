@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, wraps
@@ -92,6 +93,24 @@ def ends_sentence(text: str) -> bool:
 def words(text: str) -> tuple[str, ...]:
     """The words and numbers of ``text``; cached, since several rules ask for the same sentence."""
     return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
+
+
+def zipf_from_frequency(frequency: float) -> float:
+    """wordfreq's Zipf scale of a word frequency (log10 of uses per billion words); 0: unlisted."""
+    return math.log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+@cache
+def _frequencies(lang: str | None) -> dict[str, float]:
+    from wordfreq import available_languages, get_frequency_dict
+
+    return get_frequency_dict(lang) if lang in available_languages() else {}
+
+
+def zipf_in(word: str, lang: str | None) -> float:
+    """How often ``lang`` uses ``word`` (wordfreq Zipf; 0 for a language wordfreq lacks), read
+    as a table: wordfreq's own lookup would tokenise, which needs extra packages for zh and ja."""
+    return zipf_from_frequency(_frequencies(lang).get(word, 0.0))
 
 
 @per_document

@@ -18,7 +18,7 @@ from functools import lru_cache
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
 from mtqa.detect.numerals import numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, english_function_words
+from mtqa.detect.textutil import WORD, english_function_words, zipf_in
 from mtqa.types import Document, Severity
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -346,27 +346,12 @@ def _copied_severity(word: str, ctx: RuleContext) -> Severity | None:
     """MT011's severity for a source word copied into the translation; None: not flagged."""
     from wordfreq import zipf_frequency
 
-    english, in_source = zipf_frequency(word, "en"), _source_zipf(word, ctx.source_lang)
+    english, in_source = zipf_frequency(word, "en"), zipf_in(word, ctx.source_lang)
     if in_source >= float(ctx.params["major_source_zipf"]) and in_source - english >= float(ctx.params["major_margin"]):
         return Severity.MAJOR
     if len(word) < 3 or english >= float(ctx.params["max_zipf"]):
         return None
     return Severity.MAJOR if in_source >= float(ctx.params["major_unknown_zipf"]) else Severity.MINOR
-
-
-@lru_cache(maxsize=None)
-def _source_frequencies(lang: str | None) -> dict[str, float]:
-    """wordfreq's word frequencies of ``lang`` (empty for a language it lacks), read as a
-    table: wordfreq's own lookup would tokenise, which needs extra packages for zh and ja."""
-    from wordfreq import available_languages, get_frequency_dict
-
-    return get_frequency_dict(lang) if lang in available_languages() else {}
-
-
-def _source_zipf(word: str, lang: str | None) -> float:
-    """How often the source language uses ``word``: its wordfreq Zipf frequency (0: not listed)."""
-    frequency = _source_frequencies(lang).get(word, 0.0)
-    return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
 @rule("MT012", "empty-source", "Accuracy/Mistranslation", "minor")
