@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, wraps
 from importlib import resources
+from itertools import chain
 from typing import TypeVar
 
 from mtqa.types import Document, Sentence
@@ -116,8 +117,21 @@ def zipf_in(word: str, lang: str | None) -> float:
 @per_document
 def ascii_tokens(doc: Document) -> frozenset[str]:
     """The article's lower-cased words of ASCII letters, hyphenated ones whole ("well-known"):
-    the lexicons' trigger words are looked up among them."""
-    return frozenset(_ASCII_TOKEN.findall(doc.text.lower()))
+    the lexicons' trigger words are looked up among them.
+
+    Taken from the sentences' words (a token lies inside one word: "don't" gives "don" and
+    "t"), so the text is not scanned again; a scan of the text when a sentence starts right
+    where the one before ends, or letters lie outside every sentence."""
+    sentences, text = doc.sentences, doc.text
+    ends = [0, *(s.end for s in sentences)]
+    if any(s.start <= end or text[end:s.start].strip() for s, end in zip(sentences[1:], ends[1:])) or (
+            sentences and (text[:sentences[0].start].strip() or text[sentences[-1].end:].strip())):
+        return frozenset(_ASCII_TOKEN.findall(text.lower()))
+    found = set(chain.from_iterable(sentence_words(doc)))
+    mixed = [w for w in found if not (w.isalpha() and w.isascii())]
+    found.difference_update(mixed)
+    found.update(chain.from_iterable(map(_ASCII_TOKEN.findall, mixed)))
+    return frozenset(found)
 
 
 @per_document
@@ -131,5 +145,15 @@ def ascii_runs(doc: Document) -> frozenset[str]:
 
 @per_document
 def sentence_words(doc: Document) -> list[list[str]]:
-    """Lower-cased words and numbers of each sentence, by sentence index (shared by the rules)."""
-    return [list(map(str.lower, words(s.text))) for s in doc.sentences]
+    """Lower-cased words and numbers of each sentence, by sentence index (shared by the rules).
+
+    The article is lower-cased once and its ASCII sentences scanned in it (ASCII letters
+    lower-case one to one, so the words are the same); other sentences word by word, as
+    lower-casing can change what counts as a letter ("İ" becomes "i" and a combining dot)."""
+    text = doc.text
+    lowered = text.lower()
+    if len(lowered) != len(text):  # offsets would drift
+        return [list(map(str.lower, words(s.text))) for s in doc.sentences]
+    find = _ASCII_WORD.findall
+    return [find(lowered, s.start, s.end) if s.text.isascii() else list(map(str.lower, words(s.text)))
+            for s in doc.sentences]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from operator import eq
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import WORD, body_sentences, english_function_words, per_document, sentence_words, word_set
@@ -20,32 +22,41 @@ _RUN = re.compile(rb"\x01+")
 _MAX_N = 6
 
 
+#: what follows the last sentence, so that every token has ``_MAX_N`` after it: ints that
+#: hash to themselves and equal no sentinel (a sentence's is its index)
+_PAD = tuple(range(-2, -3 - _MAX_N, -1))
+
+
 @per_document
 def _repeat_sizes(doc: Document) -> list[frozenset[int]]:
     """For each sentence, the n-gram sizes (1.._MAX_N) that may repeat back to back in it.
 
-    One pass per n over the whole article's tokens (sentences joined by sentinels that equal
-    no token) instead of one per sentence. A repeat of n >= 2 words needs two neighbouring
-    tokens that each equal the token ``n`` places later; a doubled word (n = 1) needs one.
+    One vectorised comparison of every token of the article with the ``_MAX_N`` tokens after
+    it, by hash (sentences joined by sentinels that equal no token): a repeat of n >= 2
+    words needs two neighbouring tokens that each equal the token ``n`` places later; a
+    doubled word (n = 1) needs one. Equal hashes of unequal words can only add a size; the
+    rules then compare the words themselves.
     """
     flat: list[object] = []
     ends: list[int] = []  # flat index of each sentence's sentinel, plus one
     for i, tokens in enumerate(sentence_words(doc)):
         flat.extend(tokens)
-        flat.append(-1 - i)
+        flat.append(i)
         ends.append(len(flat))
+    flat.extend(_PAD)
+    hashes = np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat))
+    window = as_strided(hashes, shape=(len(hashes) - _MAX_N, _MAX_N + 1), strides=(8, 8), writeable=False)
+    same = window[:, 1:] == window[:, :1]  # [p, n - 1]: token p equals token p + n
+    found = same[:-1] & same[1:]  # n >= 2: tokens p and p + 1 both do
+    found[:, 0] = same[:-1, 0]  # n = 1: token p does
+    pos, col = np.nonzero(found)
     sizes: list[set[int]] = [set() for _ in ends]
-    for n in range(1, _MAX_N + 1):
-        same = bytes(map(eq, flat, flat[n:]))  # 1 where a token equals the token n places later
-        needle = b"\x01" if n == 1 else b"\x01\x01"
-        pos = same.find(needle)
-        while pos != -1:
-            i = bisect_right(ends, pos)
-            if pos + n + len(needle) - 1 < ends[i] - 1:  # every compared token in sentence i
-                sizes[i].add(n)
-                pos = same.find(needle, ends[i])  # one is enough: on to the next sentence
-            else:
-                pos = same.find(needle, pos + 1)
+    if len(pos):
+        n = col + 1
+        sentence = np.searchsorted(ends, pos, side="right")
+        inside = pos + n + (n > 1) < np.take(ends, sentence, mode="clip") - 1  # every compared token in the sentence
+        for i, k in set(zip(sentence[inside].tolist(), n[inside].tolist())):
+            sizes[i].add(k)
     return [frozenset(s) for s in sizes]
 
 

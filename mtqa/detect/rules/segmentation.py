@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import CLOSERS, body_sentences, ends_sentence, words
+from mtqa.detect.textutil import CLOSERS, body_sentences, ends_sentence, sentence_words
 from mtqa.types import Document
 
 _LEADING_PUNCT = re.compile(r"^[.,;:!?)\]}]+(?!\.\.)")
@@ -33,10 +33,11 @@ def orphan_fragment(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     max_words = int(ctx.params["fragment_max_words"])
     allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
         if not (_LEADING_PUNCT.match(s.text) or _starts_lower(s.text, allow)):
             continue
-        n = len(words(s.text))
+        n = len(lowered[s.index])
         if 0 < n <= max_words:
             yield Hit(s.start, s.end, f"sentence fragment of {n} word{'s' * (n > 1)}: the rest of its sentence is missing",
                       suggestion="join it to its sentence or remove it")
@@ -71,8 +72,9 @@ def lowercase_start(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
     max_fragment = int(ctx.params["fragment_max_words"])
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
-        if _starts_lower(s.text, allow) and not _LEADING_PUNCT.match(s.text) and len(words(s.text)) > max_fragment:
+        if _starts_lower(s.text, allow) and not _LEADING_PUNCT.match(s.text) and len(lowered[s.index]) > max_fragment:
             end = s.start + len(s.text.split(maxsplit=1)[0])
             yield Hit(s.start, end, "sentence starts in lower case: its beginning is probably missing",
                       suggestion="restore the missing start of the sentence")
@@ -90,10 +92,11 @@ def missing_final_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     min_words, min_alone = int(ctx.params["min_words"]), int(ctx.params["min_words_alone"])
     headline = next((p.index for p in doc.paragraphs if not p.is_title), None) if not doc.article.title else None
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
         if not s.last_in_paragraph or s.paragraph == headline or ends_sentence(s.text) or s.text.rstrip()[-1] in ":;":
             continue
-        if len(words(s.text)) >= (min_alone if s.first_in_paragraph else min_words):
+        if len(lowered[s.index]) >= (min_alone if s.first_in_paragraph else min_words):
             last = s.text.rstrip()
             start = s.start + last.rfind(last.split()[-1])  # the last word, where the punctuation is missing
             yield Hit(start, s.start + len(last), "paragraph ends without final punctuation", suggestion="end the sentence or check for a cut")
@@ -110,9 +113,10 @@ def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     (bench/rule_precision.py); a major rule needs 0.6.
     """
     function_words = {w.lower() for w in ctx.params["function_words"]}
+    lowered = sentence_words(doc)
     for s in body_sentences(doc):
         body = s.text.rstrip()
-        if not s.last_in_paragraph or ends_sentence(body) or len(words(body)) < 3:
+        if not s.last_in_paragraph or ends_sentence(body) or len(lowered[s.index]) < 3:
             continue
         if body.endswith(","):
             yield Hit(s.end - 1, s.end, "sentence ends on a comma: it was cut off")
