@@ -127,11 +127,18 @@ def ascii_tokens(doc: Document) -> frozenset[str]:
     if any(s.start <= end or text[end:s.start].strip() for s, end in zip(sentences[1:], ends[1:])) or (
             sentences and (text[:sentences[0].start].strip() or text[sentences[-1].end:].strip())):
         return frozenset(_ASCII_TOKEN.findall(text.lower()))
-    found = set(chain.from_iterable(sentence_words(doc)))
+    found = set(article_words(doc))
     mixed = [w for w in found if not (w.isalpha() and w.isascii())]
     found.difference_update(mixed)
     found.update(chain.from_iterable(map(_ASCII_TOKEN.findall, mixed)))
     return frozenset(found)
+
+
+@per_document
+def article_words(doc: Document) -> frozenset[str]:
+    """Every lower-cased word of the article's sentences, once: a rule that looks for rare
+    words tests these and skips an article that has none."""
+    return frozenset(chain.from_iterable(sentence_words(doc)))
 
 
 @per_document

@@ -14,7 +14,9 @@ from mtqa.types import Document
 # "\b(Mr|Mrs|Ms|Dr|St|Prof)" written with a literal first letter (the boundary checked after it),
 # so the regex engine skips ahead to capitals instead of trying every position.
 _HONORIFIC = re.compile(r"(M(?<!\wM)(?:rs?|s)|D(?<!\wD)r|S(?<!\wS)t|P(?<!\wP)rof)(\.?)(?= [A-Z])")
-_STRAIGHT_QUOTE = re.compile(r'(?:^|(?<=[\s(\[]))"(?=\w)')
+# '"' at the start or after a space or opening bracket, written with the quote first (the
+# character before it checked after it) so the regex engine skips ahead to quotes
+_STRAIGHT_QUOTE = re.compile(r'"(?<![^\s(\[]")(?=\w)')
 _CURLY_QUOTE = re.compile(r"“")
 # The number patterns start with a digit (the character before it checked after it), so the
 # regex engine skips ahead to digits instead of trying every position.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences
 from mtqa.types import Document
 
 # " (The|A|An)" after [a-z,], written with a literal first character (the context checked after it)
@@ -25,11 +25,14 @@ def capitalised_article(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "After this meeting The White House declared that ..."
     """
     allow = {w.lower() for w in ctx.params["allow_after"]}
-    for s in body_sentences(doc):
-        for m in _CAPITAL_ARTICLE.finditer(s.text):
-            prev = _PREV_WORD.search(s.text[:m.start()])
-            if prev and prev.group(1).lower() in allow:
-                continue
-            start = s.start + m.start(1)
-            yield Hit(start, start + len(m.group(1)), f"capitalised '{m.group(1)}' in mid-sentence",
-                      suggestion=f"a comma before it, or '{m.group(1).lower()}'", confidence=0.5)
+    starts = [s.start for s in doc.sentences]
+    for m in _CAPITAL_ARTICLE.finditer(doc.text):  # one scan of the article; each match kept if it lies in one sentence
+        index = bisect_right(starts, m.start()) - 1
+        s = doc.sentences[index]
+        if index < 0 or s.is_title or m.start() <= s.start or m.end() + 3 > s.end:
+            continue
+        prev = _PREV_WORD.search(doc.text, s.start, m.start())
+        if prev and prev.group(1).lower() in allow:
+            continue
+        yield Hit(m.start(1), m.end(1), f"capitalised '{m.group(1)}' in mid-sentence",
+                  suggestion=f"a comma before it, or '{m.group(1).lower()}'", confidence=0.5)

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import body_sentences, data_text, english_function_words, sentence_words, word_set, words
+from mtqa.detect.textutil import (
+    article_words, body_sentences, data_text, english_function_words, sentence_words, word_set, words,
+)
 from mtqa.langid import detect_language
 from mtqa.types import Document
 
@@ -74,6 +76,8 @@ def wrong_language(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     ratio, cap_ratio = float(p["english_function_word_ratio"]), float(p["max_capitalised_ratio"])
     min_prob, seed = float(p["min_probability"]), int(p["seed"])
     common_ratio, zipf = float(p["max_common_english_ratio"]), float(p["common_zipf"])
+    if not _FOREIGN_LETTER.search(doc.text) and len(word_set("foreign_function_words.txt").intersection(article_words(doc))) < 2:
+        return  # no sentence has a foreign signal (the test below, for the whole article)
     lowered = sentence_words(doc)
     for s in body_sentences(doc):
         if not _foreign_signal(s.text, lowered[s.index]):
@@ -144,11 +148,13 @@ def foreign_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "He told the students this semana."
     """
     table, allow = _foreign_words(), frozenset(ctx.params["allow"])
+    if table.keys().isdisjoint(article_words(doc)):
+        return  # the usual case (its words, lower-cased, include every candidate)
     lowered = sentence_words(doc)
     source_words: set[str] | None = None
     for s in body_sentences(doc):
         if table.keys().isdisjoint(lowered[s.index]):
-            continue  # the usual case (its words, lower-cased, include every candidate)
+            continue
         found = [m for m in _STANDALONE.finditer(s.text) if m.group() in table and m.group().islower() and m.group() not in allow]
         if found and doc.article.source:
             if source_words is None:

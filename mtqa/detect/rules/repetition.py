@@ -186,8 +186,10 @@ def looping_output(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
                 yield Hit(s.start + toks[i][1], s.start + toks[last][2],
                           f"'{' '.join(t[0] for t in toks[i:i + n])}' repeated {reps} times in a row (looping output)")
                 continue
+        if len(words_only) < min_tokens:
+            continue
         distinct = len(set(words_only))
-        if len(words_only) >= min_tokens and distinct <= max_ratio * len(words_only):
+        if distinct <= max_ratio * len(words_only):
             yield Hit(s.start, s.end, f"{distinct} distinct words in {len(words_only)}: looping output")
 
 

@@ -89,7 +89,8 @@ def photo_caption(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if p.is_title or not body or body.rstrip(CLOSERS)[-1:] in tuple(TERMINAL) or len(words(body)) < min_words:
             continue
         lowered = body.lower()
-        dated = bool(_CAPTION_DATE.search(body[-200:]))  # the date ends the line: a huge paragraph is not scanned whole
+        tail = body[-200:]  # the date ends the line: a huge paragraph is not scanned whole
+        dated = (tail[-1].isdigit() or tail[-1] == ")") and bool(_CAPTION_DATE.search(tail))  # (a year or a bracket ends each pattern)
         credited = bool(credits.search(lowered)) and (":" in body or "/" in body or "(" in body)
         indented = p.text[:1] in (" ", "\t", "\u00a0")
         if dated or credited or indented:

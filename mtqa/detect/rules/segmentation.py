@@ -11,7 +11,8 @@ from mtqa.types import Document
 
 _LEADING_PUNCT = re.compile(r"^[.,;:!?)\]}]+(?!\.\.)")
 _OPENERS = "\"'“‘«([¿¡"
-_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+#: the last word of a text and what follows it, matched on the text reversed
+_LAST_WORD_REVERSED = re.compile(r"\W*([^\W\d_]+)")
 
 
 def _starts_lower(text: str, allow: set[str]) -> bool:
@@ -122,9 +123,8 @@ def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(s.end - 1, s.end, "sentence ends on a comma: it was cut off")
             continue
         tail = body.rstrip(CLOSERS)
-        offset = max(0, len(tail) - 200)  # the last word is near the end: a huge sentence is not scanned whole
-        m = _LAST_WORD.search(tail, offset)
-        if m and m.group(1).lower() in function_words:
-            start = s.start + m.start(1)
-            yield Hit(start, start + len(m.group(1)), f"sentence ends on '{m.group(1)}': it was cut off",
+        m = _LAST_WORD_REVERSED.match(tail[:-201:-1])  # the last word, read backwards from the end (200 characters at most)
+        if m and (word := m.group(1)[::-1]).lower() in function_words:
+            start = s.start + len(tail) - m.end(1)
+            yield Hit(start, start + len(word), f"sentence ends on '{word}': it was cut off",
                       suggestion="restore the end of the sentence")
