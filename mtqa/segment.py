@@ -117,10 +117,11 @@ def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
     pieces: list[list[int]] = []
     pending: int | None = None  # start of a punctuation-only piece waiting for its sentence
     for s, e in offsets or [(0, len(body))]:
-        if pieces and pending is None and _CLOSING_ONLY.match(body[s:e]):
+        marks = not body[s:s + 1].isalnum()  # a piece starting with a word (the usual case) is neither kind below
+        if marks and pieces and pending is None and _CLOSING_ONLY.match(body[s:e]):
             pieces[-1][1] = e  # a closing bracket or quote belongs to the sentence before
             continue
-        if _PUNCT_ONLY.match(body[s:e]):
+        if marks and _PUNCT_ONLY.match(body[s:e]):
             pending = s if pending is None else pending
             continue
         pieces.append([pending if pending is not None else s, e])

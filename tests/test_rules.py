@@ -51,6 +51,8 @@ CASES = [
     ("MT403", '“We will go,” he said. “Now,” she said. "Fine," he said.', '"', '“We will go,” he said. “Now,” she said.'),
     ("MT404", "The budget was 3,5 million euros.", "3,5", "The budget was 3,500 euros, or 3.5 million yen."),
     ("MT404", "Some 10 000 people marched.", "10 000", "Flight 10 landed at 10:00 with 200 people."),
+    ("MT404", "It cost 1.234.567 euros.", "1.234.567", "It cost 1,234,567 euros, up 1.5 percent from 1.234."),
+    ("MT404", "Some 10\u00a0000 people marched.", "10\u00a0000", "Some 10,000 people marched on 10\u00a0May, 2019 000 people."),
     ("MT501", "The minister spoke. Le président a refusé de commenter la décision du tribunal.",
      "Le président a refusé de commenter la décision du tribunal.", "The minister spoke. The president refused to comment on the decision of the court."),
     ("MT502", "The 赣南 region grew more fruit.", "赣南", "The Gannan region grew more fruit (20 °C, µg, π)."),

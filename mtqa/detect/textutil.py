@@ -79,9 +79,20 @@ def contains_any(text: str, needles: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, needles))
 
 
-def body_sentences(doc: Document) -> Iterator[Sentence]:
-    """Sentences outside the title."""
-    return (s for s in doc.sentences if not s.is_title)
+@per_document
+def body_sentences(doc: Document) -> list[Sentence]:
+    """Sentences outside the title (a list kept on the document: most rules walk it)."""
+    return [s for s in doc.sentences if not s.is_title]
+
+
+def lowered_words(words: Iterable[str]) -> frozenset[str]:
+    """A rule parameter's word list in lower case (cached: the rules ask on every article)."""
+    return _lowered_words(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _lowered_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
 
 
 def ends_sentence(text: str) -> bool:

@@ -24,9 +24,14 @@ _DECIMAL_COMMA = re.compile(
     r"\d(?<![\d.,]\d)\d{0,2},\d{1,2}(?![\d,])(?=\s*(?:%|per\s?cent|percent|million|billion|trillion|bn|m\b|euros?|dollars?|pounds?|francs?|kilo|km|kg|tonnes?|degrees?|°|points?|times|metres?|meters?|hours?|years?))",
     re.I,
 )
-_NUMBER_SEPARATOR = re.compile(r"\d[,.\u00a0\u202f ]\d")
 _EURO_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3})+,\d+(?![\d.,])|\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3}){2,}(?![\d.,])")
 _SPACE_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?![\d.,])(?=\s*(?:%|euros?|dollars?|people|inhabitants|residents|francs|km|kg|tonnes?|€|\$|jobs|workers|employees|soldiers|cases|deaths|voters|signatures)\b)", re.I)
+#: what each number pattern's matches must hold, each written to start with its separator
+#: (a scan for one character): a pattern runs only on an article where its part occurs
+#: (no-break spaces are looked for with ``in``)
+_COMMA_DECIMALS = re.compile(r",\d\d?(?![\d,])")
+_DOT_THOUSANDS = re.compile(r"\.\d{3}")
+_SPACE_DIGITS = re.compile(r" \d{3}")
 
 
 def _minority(matches: list[tuple[str, int, int]]) -> Iterator[tuple[str, int, int, str]]:
@@ -109,6 +114,13 @@ def quote_style_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
                   replacements=("“" if majority == "curly" else '"',))
 
 
+def _spaced_digits(text: str) -> bool:
+    """A digit, a space and three digits somewhere in ``text`` (a no-break space anywhere counts too)."""
+    if "\u00a0" in text or "\u202f" in text:
+        return True
+    return any(text[m.start() - 1:m.start()].isdigit() for m in _SPACE_DIGITS.finditer(text))
+
+
 @rule("MT404", "number-format", "Locale convention", "major")
 def number_format(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """Numbers in a continental format: decimal commas ("3,5 million"), "1.234.567", "10 000 euros".
@@ -117,13 +129,12 @@ def number_format(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     which changes the number a reader sees.
     Example: "a budget of 3,5 million euros" for 3.5 million.
     """
-    if not _NUMBER_SEPARATOR.search(doc.text):
-        return
-    for m in _DECIMAL_COMMA.finditer(doc.text):
+    text = doc.text
+    for m in _DECIMAL_COMMA.finditer(text) if _COMMA_DECIMALS.search(text) else ():
         yield Hit(m.start(), m.end(), f"decimal comma in '{m.group()}'", replacements=(m.group().replace(",", "."),))
-    for m in _EURO_THOUSANDS.finditer(doc.text):
+    for m in _EURO_THOUSANDS.finditer(text) if _DOT_THOUSANDS.search(text) else ():
         fixed = m.group().replace(".", "\0").replace(",", ".").replace("\0", ",")
         yield Hit(m.start(), m.end(), f"continental number format '{m.group()}'", replacements=(fixed,))
-    for m in _SPACE_THOUSANDS.finditer(doc.text):
+    for m in _SPACE_THOUSANDS.finditer(text) if _spaced_digits(text) else ():
         fixed = re.sub(r"[\u00a0\u202f ]", ",", m.group())
         yield Hit(m.start(), m.end(), f"space as thousands separator in '{m.group()}'", replacements=(fixed,))

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
+from mtqa.detect.textutil import lowered_words
 from mtqa.types import Document
 
 # " (The|A|An)" after [a-z,], written with a literal first character (the context checked after it)
@@ -24,7 +25,7 @@ def capitalised_article(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     and similar words ("according to The New York Times") are allowed in rules.toml.
     Example: "After this meeting The White House declared that ..."
     """
-    allow = {w.lower() for w in ctx.params["allow_after"]}
+    allow = lowered_words(ctx.params["allow_after"])
     starts = [s.start for s in doc.sentences]
     for m in _CAPITAL_ARTICLE.finditer(doc.text):  # one scan of the article; each match kept if it lies in one sentence
         index = bisect_right(starts, m.start()) - 1

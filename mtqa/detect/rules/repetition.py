@@ -11,7 +11,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, body_sentences, english_function_words, per_document, sentence_words, word_set
+from mtqa.detect.textutil import (
+    WORD, body_sentences, english_function_words, lowered_words, per_document, sentence_words, word_set,
+)
 from mtqa.types import Document, Severity
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
@@ -102,7 +104,7 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     from wordfreq import zipf_frequency
 
-    allow = {a.lower() for a in ctx.params["allow"]}
+    allow = lowered_words(ctx.params["allow"])
     name_max_zipf = float(ctx.params["name_max_zipf"])
     function_words = english_function_words()
     sizes = _repeat_sizes(doc)
@@ -134,7 +136,7 @@ def repeated_phrase(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     lowered, repeat_sizes = sentence_words(doc), _repeat_sizes(doc)
     for s in body_sentences(doc):
         possible = repeat_sizes[s.index]
-        sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible]
+        sizes = [n for n in range(max_n, min_n - 1, -1) if n in possible] if possible else None
         if not sizes:
             continue
         words_only = lowered[s.index]
@@ -211,13 +213,13 @@ def duplicate_sentence(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: the lead paragraph repeated at the end of the article.
     """
     min_words = int(ctx.params["min_words"])
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     lowered = sentence_words(doc)
     for s in body_sentences(doc):
         tokens = lowered[s.index]
         if len(tokens) < min_words:
             continue
-        key = " ".join(tokens)
+        key = tuple(tokens)
         if key in seen:
             yield Hit(s.start, s.end, f"duplicate of sentence {seen[key]}", suggestion="remove the duplicate")
         else:

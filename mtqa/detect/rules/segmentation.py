@@ -6,17 +6,19 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import CLOSERS, body_sentences, ends_sentence, sentence_words
+from mtqa.detect.textutil import CLOSERS, body_sentences, ends_sentence, lowered_words, sentence_words
 from mtqa.types import Document
 
 _LEADING_PUNCT = re.compile(r"^[.,;:!?)\]}]+(?!\.\.)")
-_OPENERS = "\"'“‘«([¿¡"
+_OPENERS = "\"'“‘«([¿¡ "  # opening quotes and brackets, and the space
 #: the last word of a text and what follows it, matched on the text reversed
 _LAST_WORD_REVERSED = re.compile(r"\W*([^\W\d_]+)")
 
 
-def _starts_lower(text: str, allow: set[str]) -> bool:
-    first = text.lstrip(_OPENERS + " ")
+def _starts_lower(text: str, allow: frozenset[str]) -> bool:
+    if text[:1].isupper():
+        return False  # the usual case, decided before the word is cut out
+    first = text.lstrip(_OPENERS)
     token = first.split(maxsplit=1)[0] if first else ""
     return (bool(token) and token[0].islower() and token.lower() not in allow
             and not any(c.isupper() or c.isdigit() or c == "." for c in token[1:].rstrip(".,;:")))
@@ -33,7 +35,7 @@ def orphan_fragment(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     (bench/rule_precision.py); a major rule needs 0.6.
     """
     max_words = int(ctx.params["fragment_max_words"])
-    allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
+    allow = lowered_words(ctx.params["lowercase_start_allow"])
     lowered = sentence_words(doc)
     for s in body_sentences(doc):
         if not (_LEADING_PUNCT.match(s.text) or _starts_lower(s.text, allow)):
@@ -71,7 +73,7 @@ def lowercase_start(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Minor: on the train data (MQM newstest2020, MLQE-PE train) 459 flags, precision 0.47
     (bench/rule_precision.py); a major rule needs 0.6.
     """
-    allow = {w.lower() for w in ctx.params["lowercase_start_allow"]}
+    allow = lowered_words(ctx.params["lowercase_start_allow"])
     max_fragment = int(ctx.params["fragment_max_words"])
     lowered = sentence_words(doc)
     for s in body_sentences(doc):
@@ -113,7 +115,7 @@ def truncated_ending(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Minor: on the train data (MQM newstest2020, MLQE-PE train) 235 flags, precision 0.34
     (bench/rule_precision.py); a major rule needs 0.6.
     """
-    function_words = {w.lower() for w in ctx.params["function_words"]}
+    function_words = lowered_words(ctx.params["function_words"])
     lowered = sentence_words(doc)
     for s in body_sentences(doc):
         body = s.text.rstrip()

@@ -22,6 +22,7 @@ _DETOKENISED_MARKS = (" ,", " .", " )", " n't", " '", "( ")
 #: comes first in the pattern so that the regex engine skips ahead to marks, not to spaces
 _FRENCH_SPACING_GATE = re.compile("[?!;:](?<=[ \u00a0\u202f][?!;:])")
 _BRACKETS = re.compile(r"[()\[\]]")
+_BRACKET_CHARS = ("(", ")", "[", "]")
 _FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 _PAIRS = {")": "(", "]": "["}
 
@@ -76,6 +77,8 @@ def unbalanced_brackets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: MT drops or duplicates brackets when it reorders a sentence.
     Example: "The treaty (signed in 1987 was abandoned."
     """
+    if not contains_any(doc.text, _BRACKET_CHARS):
+        return
     for p in doc.paragraphs:
         stack: list[tuple[str, int]] = []
         for m in _BRACKETS.finditer(p.text):
