@@ -73,7 +73,7 @@ def whole_words(words: Iterable[str]) -> str:
     return "(?:" + "|".join(f"{re.escape(c)}(?<!\\w{re.escape(c)})(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items())) + ")"
 
 
-def contains_any(text: str, needles: tuple[str, ...]) -> bool:
+def contains_any(text: str, needles: Iterable[str]) -> bool:
     """True when any needle occurs in ``text``: a substring test at C speed that lets a rule
     skip its regular expression on the many texts that cannot match it."""
     return any(map(text.__contains__, needles))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import CLOSERS, TERMINAL, load_tsv, words
+from mtqa.detect.textutil import CLOSERS, TERMINAL, contains_any, load_tsv, words
 from mtqa.types import Document
 
 # Every branch starts with a literal character, so the regex engine skips ahead to candidates.
@@ -19,6 +19,8 @@ _PLACEHOLDER = re.compile(
     r"|__(?<!\w__)[A-Z][A-Z0-9_]{2,}__\b"  # __PLACEHOLDER__ (no word character before it)
     r"|\[/?(?:caption|embed|gallery|video|audio|image|tweet)\b[^\]]{0,200}\]"  # shortcodes
 )
+#: every _PLACEHOLDER match holds one of these
+_PLACEHOLDER_MARKS = ("[", "{{", "${", "%(", "__")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")
 _HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,6});")
 _GLUED_URL = re.compile(r"(?<=[^\W_])(?:https?://|www\.)[^\s<>\"]+|(?:https?://|www\.)[^\s<>\"]*?[a-z0-9/](?=[A-Z][a-z])")
@@ -34,6 +36,8 @@ def placeholder_token(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     the scraper or the publishing system, not from the article; a reader sees garbage.
     Example: "... a historic nuclear deal. [19659007] Russia denies ..."
     """
+    if not contains_any(doc.text, _PLACEHOLDER_MARKS):
+        return
     for m in _PLACEHOLDER.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"placeholder token {m.group()!r} left by the scraper or CMS", suggestion="remove it")
 

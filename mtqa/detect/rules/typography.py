@@ -10,9 +10,12 @@ from mtqa.detect.textutil import contains_any
 from mtqa.types import Document
 
 _FRENCH_SPACING = re.compile(r"[ \u00a0\u202f]+[?!;:](?=\s|$|[\"”»])")
-_GUILLEMETS = re.compile(r"[«»‹›]")
+_GUILLEMET_MARKS = "«»‹›"
+_GUILLEMETS = re.compile(f"[{_GUILLEMET_MARKS}]")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦ž]?|Â[\u00a0-\u00bf]|\ufffd|Ð[\u0080-\u00bf]{1}|Ã©|Ã¨")
+#: every _MOJIBAKE match holds one of these (a test checks the marks of each pattern that has them)
+_MOJIBAKE_MARKS = ("Ã", "â€", "Â", "\ufffd", "Ð")
 # Anchored on the space (fast to scan for); the character before is checked in code.
 _DETOKENISED = re.compile(r" +(?=[,.)](?:\s|$))| (?=n't\b)| (?='(?:s|re|ve|ll|d|m)\b)")
 _OPEN_PAREN_SPACE = re.compile(r"\( +(?=\w)")
@@ -23,7 +26,8 @@ _DETOKENISED_MARKS = (" ,", " .", " )", " n't", " '", "( ")
 _FRENCH_SPACING_GATE = re.compile("[?!;:](?<=[ \u00a0\u202f][?!;:])")
 _BRACKETS = re.compile(r"[()\[\]]")
 _BRACKET_CHARS = ("(", ")", "[", "]")
-_FULLWIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
+_FULLWIDTH_MARKS = "，。：；！？（）【】「」『』、"
+_FULLWIDTH = re.compile(f"[{_FULLWIDTH_MARKS}]")
 _PAIRS = {")": "(", "]": "["}
 
 
@@ -52,6 +56,8 @@ def guillemets(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Russian source.
     Example: "He called it « a historic step »."
     """
+    if not contains_any(doc.text, _GUILLEMET_MARKS):  # (a few substring tests cost less than one pattern scan)
+        return
     for m in _GUILLEMETS.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"guillemet '{m.group()}' in English text", replacements=("“" if m.group() in "«‹" else "”",))
 
@@ -109,6 +115,8 @@ def mojibake(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: garbled characters make words unreadable and show a broken pipeline.
     Example: "the governmentâ€™s plan for the cafÃ©"
     """
+    if not contains_any(doc.text, _MOJIBAKE_MARKS):
+        return
     for m in _MOJIBAKE.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"garbled characters {m.group()!r} (mojibake)", suggestion="re-decode the source as UTF-8")
 
@@ -136,5 +144,7 @@ def fullwidth_punctuation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Why: MT from Chinese or Japanese sometimes copies the source's full-width marks.
     Example: "The company said，it would grow。"
     """
+    if not contains_any(doc.text, _FULLWIDTH_MARKS):
+        return
     for m in _FULLWIDTH.finditer(doc.text):
         yield Hit(m.start(), m.end(), f"full-width punctuation '{m.group()}'", suggestion="use the ASCII mark")
