@@ -8,7 +8,6 @@ tables and reports are assembled from the parts (see :mod:`mtqa.aggregate`).
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Callable, Iterable
 from itertools import chain
 from dataclasses import asdict, dataclass

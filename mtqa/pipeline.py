@@ -139,7 +139,7 @@ class Pipeline:
         assert r.doc is not None
         features = estimate.sentence_features(r.doc, r.findings)
         r.sentence_est = estimate.estimate(features, self._weights)
-        r.sentence_est_100w = [estimate.per_100_words(f, self._weights) for f in features]
+        r.sentence_est_100w = estimate.per_100_words_each(features, self._weights)
         r.est_mqm = round(sum(r.sentence_est), 3)
         r.est_mqm_100w = estimate.per_100_words(estimate.summed(features), self._weights)
         r.quality = q.quality(r.findings, r.words) if r.est_mqm_100w is None else round(max(0.0, 100.0 + r.est_mqm_100w), 2)

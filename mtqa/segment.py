@@ -112,8 +112,15 @@ def _blingfire_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
     lead = len(p_text) - len(p_text.lstrip())
     body = p_text[lead:]
+    end = len(body.rstrip())
     # Fast path: no sentence-ending mark before the end means one sentence; no need to ask Blingfire.
-    offsets = _blingfire_spans(body) if _INNER_END.search(body.rstrip()) else [(0, len(body.rstrip()))]
+    if not _INNER_END.search(body, 0, end):
+        if "[" not in body:  # (nor a placeholder to split at)
+            yield lead, lead + end
+            return
+        offsets = [(0, end)]
+    else:
+        offsets = _blingfire_spans(body)
     pieces: list[list[int]] = []
     pending: int | None = None  # start of a punctuation-only piece waiting for its sentence
     for s, e in offsets or [(0, len(body))]:

@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 
 from mtqa.detect.registry import Hit, RuleContext
-from mtqa.detect.textutil import ascii_tokens, load_tsv
+from mtqa.detect.textutil import ascii_tokens, load_tsv, lowered_text
 from mtqa.types import Document, Severity
 
 
@@ -113,15 +113,12 @@ def _trigger_index(kind: str) -> dict[str, list[int]]:
 
 def lexicon_hits(doc: Document, ctx: RuleContext, kind: str) -> Iterator[Hit]:
     """Hits of every entry of ``kind`` whose trigger occurs and whose context conditions hold."""
-    text = doc.text
     index = _trigger_index(kind)
     candidates = {i for token in ascii_tokens(doc) & index.keys() for i in index[token]}
     if not candidates:
         return
     starts = [s.start for s in doc.sentences]
-    lowered = text.lower()
-    if len(lowered) != len(text):  # rare letters whose lower case is longer: offsets would drift
-        lowered = "".join(ch.lower()[0] for ch in text)
+    lowered = lowered_text(doc)
     entries = load_lexicon()
     for entry in (entries[i] for i in sorted(candidates)):
         if not entry.applies_to(ctx.source_lang):

@@ -6,7 +6,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache, wraps
 from importlib import resources
 from itertools import chain
@@ -162,16 +162,20 @@ def ascii_runs(doc: Document) -> frozenset[str]:
 
 
 @per_document
+def lowered_text(doc: Document) -> str:
+    """The article in lower case, character for character, so offsets into it are offsets into
+    the text (a letter whose lower case is longer, "İ", keeps its first character)."""
+    lowered = doc.text.lower()
+    return lowered if len(lowered) == len(doc.text) else "".join(ch.lower()[0] for ch in doc.text)
+
+
+@per_document
 def sentence_words(doc: Document) -> list[list[str]]:
     """Lower-cased words and numbers of each sentence, by sentence index (shared by the rules).
 
     The article is lower-cased once and its ASCII sentences scanned in it (ASCII letters
     lower-case one to one, so the words are the same); other sentences word by word, as
     lower-casing can change what counts as a letter ("İ" becomes "i" and a combining dot)."""
-    text = doc.text
-    lowered = text.lower()
-    if len(lowered) != len(text):  # offsets would drift
-        return [list(map(str.lower, words(s.text))) for s in doc.sentences]
-    find = _ASCII_WORD.findall
+    lowered, find = lowered_text(doc), _ASCII_WORD.findall
     return [find(lowered, s.start, s.end) if s.text.isascii() else list(map(str.lower, words(s.text)))
             for s in doc.sentences]

@@ -70,20 +70,24 @@ def weight_set(model: str | None) -> str:
     return "with_lm" if model is not None and model == parameters()["with_lm"].get("model") else "rules_only"
 
 
-@cache
-def _terms(weights_name: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...] | None]:
-    """The named set's (feature, weight) pairs for the summed estimate and for the per-100-words one (None: not fitted)."""
-    model = parameters()[weights_name]
-    per_100 = model.get("per_100_words")
-    return tuple(model["weights"].items()), tuple(per_100["weights"].items()) if per_100 is not None else None
-
-
 def per_100_words(features: dict[str, float], weights_name: str) -> float | None:
     """The length-fair estimate: expected MQM per 100 words (<= 0; WMT's normalised MQM) of a
     sentence or article from its summed features; None without words or fitted weights."""
-    terms = _terms(weights_name)[1]
+    return per_100_words_each([features], weights_name)[0]
+
+
+def per_100_words_each(features: Sequence[dict[str, float]], weights_name: str) -> list[float | None]:
+    """``per_100_words`` of each sentence (the weights looked up once)."""
+    model = parameters()[weights_name].get("per_100_words")
+    if model is None:
+        return [None] * len(features)
+    terms = tuple(model["weights"].items())
+    return [_per_100(row, terms) for row in features]
+
+
+def _per_100(features: dict[str, float], terms: tuple[tuple[str, float], ...]) -> float | None:
     n_words = features.get("words", 0.0)
-    if terms is None or n_words <= 0:
+    if n_words <= 0:
         return None
     value = sum([w * (1.0 if name == "intercept" else 100.0 * features.get(name, 0.0) / n_words) for name, w in terms])
     return round(min(0.0, value), 3)
@@ -100,5 +104,5 @@ def summed(features: Sequence[dict[str, float]]) -> dict[str, float]:
 
 def estimate(features: Sequence[dict[str, float]], weights_name: str) -> list[float]:
     """Estimated MQM of each sentence (<= 0) from its features, with the named weight set."""
-    terms = _terms(weights_name)[0]
+    terms = tuple(parameters()[weights_name]["weights"].items())
     return [round(min(0.0, sum([w * row.get(name, 0.0) for name, w in terms])), 3) for row in features]

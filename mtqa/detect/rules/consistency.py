@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import ascii_runs, load_tsv
+from mtqa.detect.textutil import ascii_runs, load_tsv, lowered_text
 from mtqa.types import Document
 
 # "\b(Mr|Mrs|Ms|Dr|St|Prof)" written with a literal first letter (the boundary checked after it),
@@ -87,7 +87,7 @@ def spelling_variant_mix(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if len(varieties) < 2:
         return
     matches = []
-    for m in _SPELLING_WORD.finditer(doc.text.lower()):
+    for m in _SPELLING_WORD.finditer(lowered_text(doc)):
         hit = table.get(m.group())
         if hit:
             matches.append((hit[0], m.start(), m.end()))
