@@ -26,7 +26,7 @@ MODEL_TOKEN = re.compile(
     r"|\b\w+@@(?=\s)"                  # subword-nmt joiner: "un@@ known"
 )
 #: every MODEL_TOKEN match holds one of these
-_MODEL_TOKEN_MARKS = ("<", "[", "\u2581", "@@")
+_MODEL_TOKEN_MARKS = ("<", "[", "\u2581", "@")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 

@@ -15,12 +15,12 @@ _GUILLEMETS = re.compile(f"[{_GUILLEMET_MARKS}]")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ˜“”¢¦ž]?|Â[\u00a0-\u00bf]|\ufffd|Ð[\u0080-\u00bf]{1}|Ã©|Ã¨")
 #: every _MOJIBAKE match holds one of these (a test checks the marks of each pattern that has them)
-_MOJIBAKE_MARKS = ("Ã", "â€", "Â", "\ufffd", "Ð")
+_MOJIBAKE_MARKS = ("Ã", "â", "Â", "\ufffd", "Ð")
 # Anchored on the space (fast to scan for); the character before is checked in code.
 _DETOKENISED = re.compile(r" +(?=[,.)](?:\s|$))| (?=n't\b)| (?='(?:s|re|ve|ll|d|m)\b)")
 _OPEN_PAREN_SPACE = re.compile(r"\( +(?=\w)")
-#: every _DETOKENISED or _OPEN_PAREN_SPACE match holds one of these
-_DETOKENISED_MARKS = (" ,", " .", " )", " n't", " '", "( ")
+#: every _DETOKENISED match is a space before one of ,.)' or before "n't" (one scan for both)
+_DETOKENISED_GATE = re.compile(r" (?:[,.)']|n't)")
 #: a space before ? ! ; or : somewhere in the text (every _FRENCH_SPACING match has one); the mark
 #: comes first in the pattern so that the regex engine skips ahead to marks, not to spaces
 _FRENCH_SPACING_GATE = re.compile("[?!;:](?<=[ \u00a0\u202f][?!;:])")
@@ -129,12 +129,17 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "The president , who arrived on Monday , said ."
     """
     text = doc.text
-    if not contains_any(text, _DETOKENISED_MARKS):
+    if not maybe_detokenised(text):
         return
     spans = [m.span() for m in _DETOKENISED.finditer(text) if m.start() > 0 and (text[m.start() - 1].isalnum())]
     spans += [(m.start() + 1, m.end()) for m in _OPEN_PAREN_SPACE.finditer(text)]
     for start, end in sorted(spans):
         yield Hit(start, end, "space around punctuation left by a tokeniser", replacements=("",))
+
+
+def maybe_detokenised(text: str) -> bool:
+    """False when neither pattern of MT606 can match ``text`` (every _OPEN_PAREN_SPACE match holds "( ")."""
+    return bool(_DETOKENISED_GATE.search(text)) or ("(" in text and "( " in text)
 
 
 @rule("MT607", "fullwidth-punctuation", "Locale convention", "minor")
