@@ -44,8 +44,12 @@ class Article:
     error: str | None = None
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Paragraph:
+    """A paragraph of an article (offsets into article.text). Paragraphs and sentences are
+    read-only by convention, not frozen: a frozen dataclass costs 2.5 times as much to build,
+    and one is built for every sentence of the corpus."""
+
     index: int
     start: int
     end: int
@@ -53,8 +57,10 @@ class Paragraph:
     is_title: bool = False
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Sentence:
+    """A sentence of an article (offsets into article.text); read-only by convention (see Paragraph)."""
+
     index: int
     paragraph: int
     start: int
