@@ -48,6 +48,14 @@ def test_repeats_found_per_article_equal_those_found_per_sentence() -> None:
     assert sentence_words(doc)[2] == ["it", "went", "well"] and _repeat_sizes(doc)[2] == frozenset()
 
 
+def test_repeats_found_per_article_equal_those_found_per_sentence_on_random_articles() -> None:
+    rng = random.Random(0)
+    for _ in range(300):
+        sentences = [" ".join(rng.choice("ab") for _ in range(rng.randint(1, 9))).capitalize() + "." for _ in range(rng.randint(1, 6))]
+        doc = segment(Article(id="r", text=" ".join(sentences), path="t"))
+        assert _repeat_sizes(doc) == [_sizes_one_sentence(t) for t in sentence_words(doc)]
+
+
 def test_shared_values_are_computed_once_and_dropped_after_scoring() -> None:
     calls = []
 

@@ -51,14 +51,19 @@ def _repeat_sizes(doc: Document) -> list[frozenset[int]]:
     same = window[:, 1:] == window[:, :1]  # [p, n - 1]: token p equals token p + n
     found = same[:-1] & same[1:]  # n >= 2: tokens p and p + 1 both do
     found[:, 0] = same[:-1, 0]  # n = 1: token p does
-    pos, col = np.nonzero(found)
     sizes: list[set[int]] = [set() for _ in ends]
-    if len(pos):
-        n = col + 1
-        sentence = np.searchsorted(ends, pos, side="right")
-        inside = pos + n + (n > 1) < np.take(ends, sentence, mode="clip") - 1  # every compared token in the sentence
-        for i, k in set(zip(sentence[inside].tolist(), n[inside].tolist())):
-            sizes[i].add(k)
+    if not found.any():
+        return [frozenset()] * len(ends)
+    # per sentence, how many positions p in it compare only tokens of it (p + n, and p + n + 1
+    # for n >= 2, before its sentinel), counted with prefix sums: no loop over positions
+    sentinel = np.array(ends, dtype=np.int64) - 1
+    first = np.concatenate(([0], sentinel[:-1] + 1))
+    counts = np.zeros((len(found) + 1, _MAX_N), dtype=np.int64)
+    np.cumsum(found, axis=0, out=counts[1:])
+    for n in range(1, _MAX_N + 1):
+        last = np.maximum(first, sentinel - n - (n > 1))  # positions p < last qualify
+        for i in np.flatnonzero(counts[last, n - 1] > counts[first, n - 1]).tolist():
+            sizes[i].add(n)
     return [frozenset(s) for s in sizes]
 
 
