@@ -27,6 +27,9 @@ _MAX_N = 6
 #: what follows the last sentence, so that every token has ``_MAX_N`` after it: ints that
 #: hash to themselves and equal no sentinel (a sentence's is its index)
 _PAD = tuple(range(-2, -3 - _MAX_N, -1))
+_COLUMNS = np.arange(_MAX_N)
+#: for n = 1.._MAX_N, how far before its sentence's sentinel a position must be to compare only tokens of it
+_SPAN = np.array([n + (n > 1) for n in range(1, _MAX_N + 1)])
 
 
 @per_document
@@ -51,7 +54,6 @@ def _repeat_sizes(doc: Document) -> list[frozenset[int]]:
     same = window[:, 1:] == window[:, :1]  # [p, n - 1]: token p equals token p + n
     found = same[:-1] & same[1:]  # n >= 2: tokens p and p + 1 both do
     found[:, 0] = same[:-1, 0]  # n = 1: token p does
-    sizes: list[set[int]] = [set() for _ in ends]
     if not found.any():
         return [frozenset()] * len(ends)
     # per sentence, how many positions p in it compare only tokens of it (p + n, and p + n + 1
@@ -60,10 +62,11 @@ def _repeat_sizes(doc: Document) -> list[frozenset[int]]:
     first = np.concatenate(([0], sentinel[:-1] + 1))
     counts = np.zeros((len(found) + 1, _MAX_N), dtype=np.int64)
     np.cumsum(found, axis=0, out=counts[1:])
-    for n in range(1, _MAX_N + 1):
-        last = np.maximum(first, sentinel - n - (n > 1))  # positions p < last qualify
-        for i in np.flatnonzero(counts[last, n - 1] > counts[first, n - 1]).tolist():
-            sizes[i].add(n)
+    last = np.maximum(first[:, None], sentinel[:, None] - _SPAN)  # [sentence, n - 1]: positions p < last qualify
+    hit = counts[last, _COLUMNS] > counts[first[:, None], _COLUMNS]
+    sizes: list[set[int]] = [set() for _ in ends]
+    for i, col in zip(*(a.tolist() for a in np.nonzero(hit))):
+        sizes[i].add(col + 1)
     return [frozenset(s) for s in sizes]
 
 
