@@ -94,8 +94,8 @@ def _gated_patterns() -> list[tuple[re.Pattern[str], Callable[[str], bool], str]
         (typography._MOJIBAKE, marks(typography._MOJIBAKE_MARKS), "ÃâÂÐ€\ufffd\u0080\u00a9\u00bf\u00a0™œ©¨ "),
         (typography._GUILLEMETS, marks(typography._GUILLEMET_MARKS), "«»‹› a"),
         (typography._FULLWIDTH, marks(typography._FULLWIDTH_MARKS), "，。：「」、 a"),
-        (typography._DETOKENISED, typography.maybe_detokenised, " ,.)'n't(sre"),
-        (typography._OPEN_PAREN_SPACE, typography.maybe_detokenised, "( w"),
+        (typography._DETOKENISED, typography._maybe_detokenised, " ,.)'n't(sre"),
+        (typography._OPEN_PAREN_SPACE, typography._maybe_detokenised, "( w"),
     ]
 
 

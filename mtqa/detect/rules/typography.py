@@ -129,7 +129,7 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "The president , who arrived on Monday , said ."
     """
     text = doc.text
-    if not maybe_detokenised(text):
+    if not _maybe_detokenised(text):
         return
     spans = [m.span() for m in _DETOKENISED.finditer(text) if m.start() > 0 and (text[m.start() - 1].isalnum())]
     spans += [(m.start() + 1, m.end()) for m in _OPEN_PAREN_SPACE.finditer(text)]
@@ -137,7 +137,7 @@ def detokenisation(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(start, end, "space around punctuation left by a tokeniser", replacements=("",))
 
 
-def maybe_detokenised(text: str) -> bool:
+def _maybe_detokenised(text: str) -> bool:
     """False when neither pattern of MT606 can match ``text`` (every _OPEN_PAREN_SPACE match holds "( ")."""
     return bool(_DETOKENISED_GATE.search(text)) or ("(" in text and "( " in text)
 
