@@ -246,14 +246,24 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     from mtqa.segment import segment
     from mtqa.types import Article
 
-    def run(text: str) -> list[tuple[str, str]]:
-        return [(h.text, h.severity.value) for h in detect(segment(Article(id="t", text=text, path="t")), select_rules(["MT701"]))]
+    def run(text: str, source: str | None = None) -> list[tuple[str, str]]:
+        article = Article(id="t", text=text, path="t", source=source, source_lang="de" if source else None)
+        return [(h.text, h.severity.value) for h in detect(segment(article), select_rules(["MT701"]))]
 
     assert run("He visited the exhibition exhibition on Monday.") == [("exhibition exhibition", "major")]
     assert run("He said that the the plan failed.") == [("the the", "minor")]
     assert run("More than 272,000 infections were registered in Spain Spain.") == [("Spain Spain", "major")]
     assert run("He grew up in Wagga Wagga and met Cao Cao's heirs.") == []
     assert run("The pianist Li Li and the runner Fang Fang spoke.") == []  # Chinese given names repeat a syllable
+    # a source that has the name once: the double is the decoder's; one that doubles it: a name
+    assert run("He was treated at the hospital in Graz Graz.", "Er wurde im Spital in Graz behandelt.") == [("Graz Graz", "major")]
+    assert run("He grew up in Wagga Wagga.", "Er wuchs in Wagga Wagga auf.") == []
+    assert run("He was treated at the hospital in Graz Graz.", "他在格拉茨的医院接受治疗。") == []  # not in the source: left alone
+    # numbers, with and without separators; digit groups are not doubles
+    assert run("Its first tests began in October 1970 1970.") == [("1970 1970", "major")]
+    assert run("Growth was 2.5 2.5 percent.") == [("2.5 2.5", "major")]
+    assert run("Some 1 000 000 people and 10 000 000 more came; 1.5 1.50 is a typo of another kind.") == []
+    assert run("10 10 Biblical characters who did strange things.", "10 10 библейских персонажей.") == []
 
 
 def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
