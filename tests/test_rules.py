@@ -264,6 +264,9 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("Growth was 2.5 2.5 percent.") == [("2.5 2.5", "major")]
     assert run("Some 1 000 000 people and 10 000 000 more came; 1.5 1.50 is a typo of another kind.") == []
     assert run("10 10 Biblical characters who did strange things.", "10 10 библейских персонажей.") == []
+    # a closing bracket after each copy
+    assert run("Wait a short while (10-60 minutes) minutes).") == [("minutes) minutes)", "major")]
+    assert run("He said (in French) French was spoken.") == []
 
 
 def test_copied_source_word_severity_by_source_and_english_frequency() -> None:

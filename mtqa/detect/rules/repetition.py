@@ -16,8 +16,9 @@ from mtqa.detect.textutil import (
 )
 from mtqa.types import Document, Severity
 
-#: a word, or a number ("1970 1970", "2.5 2.5"), then the same again
-_DOUBLED = re.compile(r"\b([^\W\d_]+|\d+(?:[.,]\d+)*)\s+\1\b(?!(?<=\d)[.,]\d)", re.IGNORECASE)
+#: a word, or a number ("1970 1970", "2.5 2.5"), then the same again; a closing bracket or
+#: quote may follow each copy ("(in 10 minutes) minutes)")
+_DOUBLED = re.compile(r"\b([^\W\d_]+|\d+(?:[.,]\d+)*)([)\]\"”’]?)\s+\1\2(?!\w)(?!(?<=\d)[.,]\d)", re.IGNORECASE)
 _THOUSANDS_BEFORE = re.compile(r"\d[ \u00a0\u202f]$")
 _DOUBLED_SIZES = frozenset((1, 2, 3))
 _RUN = re.compile(rb"\x01+")
@@ -142,7 +143,7 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
         if word[0].isdigit() and (_THOUSANDS_BEFORE.search(doc.text, max(0, m.start() - 2), m.start())
                                   or _doubled_in_source(word, doc.article.source)):
             continue  # "1 000 000": groups of digits; or the source has the number twice too
-        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1),),
+        yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1) + m.group(2),),
                   severity=Severity.MINOR if word in function_words else None)
 
 
