@@ -255,10 +255,11 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("More than 272,000 infections were registered in Spain Spain.") == [("Spain Spain", "major")]
     assert run("He grew up in Wagga Wagga and met Cao Cao's heirs.") == []
     assert run("The pianist Li Li and the runner Fang Fang spoke.") == []  # Chinese given names repeat a syllable
-    # a source that has the name once: the double is the decoder's; one that doubles it: a name
+    # with a source, a double is a name only if the source doubles it (or a Pinyin syllable)
     assert run("He was treated at the hospital in Graz Graz.", "Er wurde im Spital in Graz behandelt.") == [("Graz Graz", "major")]
-    assert run("He grew up in Wagga Wagga.", "Er wuchs in Wagga Wagga auf.") == []
-    assert run("He was treated at the hospital in Graz Graz.", "他在格拉茨的医院接受治疗。") == []  # not in the source: left alone
+    assert run("He was treated at the hospital in Graz Graz.", "他在格拉茨的医院接受治疗。") == [("Graz Graz", "major")]
+    assert run("The pianist Li Li spoke.", "钢琴家李丽说。") == []
+    assert run("He met Ms Tominaga Tominaga.", "Er traf Frau Tominaga Tominaga.") == []
     # numbers, with and without separators; digit groups are not doubles
     assert run("Its first tests began in October 1970 1970.") == [("1970 1970", "major")]
     assert run("Growth was 2.5 2.5 percent.") == [("2.5 2.5", "major")]
