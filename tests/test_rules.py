@@ -265,6 +265,9 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("Growth was 2.5 2.5 percent.") == [("2.5 2.5", "major")]
     assert run("Some 1 000 000 people and 10 000 000 more came; 1.5 1.50 is a typo of another kind.") == []
     assert run("10 10 Biblical characters who did strange things.", "10 10 библейских персонажей.") == []
+    assert run("He spoke about her ex-husband ex-husband.") == [("ex-husband ex-husband", "major")]
+    assert run("He is being tested daily for Covid-19 Covid-19.") == [("Covid-19 Covid-19", "major")]
+    assert run("A well-known well-being plan.") == []
     # a closing bracket after each copy
     assert run("Wait a short while (10-60 minutes) minutes).") == [("minutes) minutes)", "major")]
     assert run("He said (in French) French was spoken.") == []

@@ -16,9 +16,10 @@ from mtqa.detect.textutil import (
 )
 from mtqa.types import Document, Severity
 
-#: a word, or a number ("1970 1970", "2.5 2.5"), then the same again; a closing bracket or
-#: quote may follow each copy ("(in 10 minutes) minutes)")
-_DOUBLED = re.compile(r"\b([^\W\d_]+|\d+(?:[.,]\d+)*)([)\]\"”’]?)\s+\1\2(?!\w)(?!(?<=\d)[.,]\d)", re.IGNORECASE)
+#: a word (hyphenated ones whole: "ex-husband", "Covid-19"), or a number ("1970 1970", "2.5 2.5"),
+#: then the same again; a closing bracket or quote may follow each copy ("(in 10 minutes) minutes)")
+_DOUBLED = re.compile(r"\b([^\W\d_]+(?:-[^\W_]+)*|\d+(?:[.,]\d+)*)([)\]\"”’]?)\s+\1\2(?![\w-])(?!(?<=\d)[.,]\d)",
+                      re.IGNORECASE)
 _THOUSANDS_BEFORE = re.compile(r"\d[ \u00a0\u202f]$")
 _DOUBLED_SIZES = frozenset((1, 2, 3))
 _RUN = re.compile(rb"\x01+")
