@@ -328,7 +328,7 @@ def test_a_tool_mtqa_table_in_mtqa_toml_and_the_config_named(tmp_path: Path, mon
 def test_explain_select_by_name_and_write_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "MT701"]) == 0
     out = capsys.readouterr().out
-    assert "allow = 37 entries" in out and "function_words" not in out  # its own parameters, not [common]'s
+    assert "allow = 38 entries" in out and "function_words" not in out  # its own parameters, not [common]'s
     assert main(["explain", "MT301"]) == 0 and "mtqa/data/lexicons" in capsys.readouterr().out
     assert main(["explain", "MT010"]) == 0 and "data: mtqa/data/length_ratio.json" in capsys.readouterr().out
     assert score(tmp_path, str(SEED), "--select", "false-friend", "-f", "json") == 1
