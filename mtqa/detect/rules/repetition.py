@@ -21,7 +21,7 @@ from mtqa.types import Document, Severity
 _DOUBLED = re.compile(r"\b([^\W\d_]+(?:-[^\W_]+)*|\d+(?:[.,]\d+)*)([)\]\"”’]?)\s+\1\2(?![\w-])(?!(?<=\d)[.,]\d)",
                       re.IGNORECASE)
 _THOUSANDS_BEFORE = re.compile(r"\d[ \u00a0\u202f]$")
-_DOUBLED_SIZES = frozenset((1, 2, 3))
+_NUMBER_SIZES = frozenset((2, 3))
 _RUN = re.compile(rb"\x01+")
 
 
@@ -123,15 +123,8 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     allow = lowered_words(ctx.params["allow"])
     name_max_zipf = float(ctx.params["name_max_zipf"])
     function_words = english_function_words()
-    sizes = _repeat_sizes(doc)
-    # a doubled word repeats one token (the word pass sees "fat's s" as two different ones);
-    # a doubled number one, two ("2.5 2.5") or three ("1.234.567")
-    matches = ((m, n) for s, n in zip(doc.sentences, sizes) if not n.isdisjoint(_DOUBLED_SIZES)
-               for m in _DOUBLED.finditer(doc.text, s.start, s.end))
-    for m, n in matches:
+    for m in _doubles(doc):
         word = m.group(1).lower()
-        if 1 not in n and not word[0].isdigit():
-            continue
         if f"{word} {word}" in allow:
             continue
         first, second = m.group().split()[0], m.group().split()[-1]
@@ -143,6 +136,19 @@ def doubled_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             continue  # "1 000 000": groups of digits; or the source has the number twice too
         yield Hit(m.start(), m.end(), f"'{m.group(1)}' twice in a row", replacements=(m.group(1) + m.group(2),),
                   severity=Severity.MINOR if word in function_words else None)
+
+
+def _doubles(doc: Document) -> Iterator[re.Match[str]]:
+    """_DOUBLED's matches in the sentences where the repeat pass allows one: a doubled word
+    repeats one token ("fat's s" is two different ones); a doubled number one, two ("2.5 2.5")
+    or three ("1.234.567")."""
+    lowered = sentence_words(doc)
+    for s, sizes in zip(doc.sentences, _repeat_sizes(doc)):
+        numbers = not sizes.isdisjoint(_NUMBER_SIZES) and any(map(str.isdigit, lowered[s.index]))
+        if 1 in sizes or numbers:
+            for m in _DOUBLED.finditer(doc.text, s.start, s.end):
+                if 1 in sizes or m.group(1)[0].isdigit():
+                    yield m
 
 
 def _reduplicated_name(word: str, source: str | None, name_max_zipf: float) -> bool:
