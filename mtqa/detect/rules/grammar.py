@@ -10,9 +10,9 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import lowered_words
 from mtqa.types import Document
 
-# " (The|A|An)" after [a-z,], written with a literal first character (the context checked after it)
-# so the regex engine skips ahead to candidates.
-_CAPITAL_ARTICLE = re.compile(r" (?<=[a-z,] )(The|A|An)(?= [A-Z][a-z])")
+# "The", "A" or "An" after "[a-z,] ", written with the capital first (the context checked after it)
+# so the regex engine skips ahead to capitals T and A, not to every space.
+_CAPITAL_ARTICLE = re.compile(r"(T(?<=[a-z,] T)he|A(?<=[a-z,] A)n?)(?= [A-Z][a-z])")
 _PREV_WORD = re.compile(r"([A-Za-z]+)\W*$")
 
 
@@ -30,9 +30,9 @@ def capitalised_article(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     for m in _CAPITAL_ARTICLE.finditer(doc.text):  # one scan of the article; each match kept if it lies in one sentence
         index = bisect_right(starts, m.start()) - 1
         s = doc.sentences[index]
-        if index < 0 or s.is_title or m.start() <= s.start or m.end() + 3 > s.end:
+        if index < 0 or s.is_title or m.start() - 1 <= s.start or m.end() + 3 > s.end:
             continue
-        prev = _PREV_WORD.search(doc.text, s.start, m.start())
+        prev = _PREV_WORD.search(doc.text, s.start, m.start() - 1)
         if prev and prev.group(1).lower() in allow:
             continue
         yield Hit(m.start(1), m.end(1), f"capitalised '{m.group(1)}' in mid-sentence",
