@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import real_sentences  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
-from mtqa.pipeline import Pipeline  # noqa: E402
+from mtqa.pipeline import ArticleResult, Pipeline  # noqa: E402
 from mtqa.types import Article  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main() -> None:
         pstats.Stats("/tmp/mtqa.prof").sort_stats("tottime").print_stats(30)
         return
     walls, cpus = [], []
-    results: list = []  # type: ignore[type-arg]
+    results: list[ArticleResult] = []
     for _ in range(args.repeat):
         results = []  # a worker keeps no chunk's documents once it is scored: neither does this loop
         t0, c0 = time.perf_counter(), time.process_time()

@@ -134,7 +134,7 @@ def _sentence_spans(p_text: str) -> Iterator[tuple[int, int]]:
         pieces.append([pending if pending is not None else s, e])
         pending = None
     if pending is not None:
-        pieces.append([pending, len(body.rstrip())])
+        pieces.append([pending, end])
     placeholders = "[" in body
     for s, e in pieces:
         pos = s
