@@ -29,8 +29,10 @@ def capitalised_article(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     starts = [s.start for s in doc.sentences]
     for m in _CAPITAL_ARTICLE.finditer(doc.text):  # one scan of the article; each match kept if it lies in one sentence
         index = bisect_right(starts, m.start()) - 1
+        if index < 0:
+            continue
         s = doc.sentences[index]
-        if index < 0 or s.is_title or m.start() - 1 <= s.start or m.end() + 3 > s.end:
+        if s.is_title or m.start() - 1 <= s.start or m.end() + 3 > s.end:
             continue
         prev = _PREV_WORD.search(doc.text, s.start, m.start() - 1)
         if prev and prev.group(1).lower() in allow:

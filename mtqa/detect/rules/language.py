@@ -8,7 +8,7 @@ from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
-    article_words, body_sentences, data_text, english_function_words, sentence_words, word_set, words,
+    article_words, body_sentences, data_text, english_function_words, lowered_words, sentence_words, word_set, words,
 )
 from mtqa.langid import detect_language
 from mtqa.types import Document
@@ -147,9 +147,10 @@ def foreign_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     ("déjà vu", "gracias") are allowed in rules.toml.
     Example: "He told the students this semana."
     """
-    table, allow = _foreign_words(), frozenset(ctx.params["allow"])
+    table = _foreign_words()
     if table.keys().isdisjoint(article_words(doc)):
         return  # the usual case (its words, lower-cased, include every candidate)
+    allow = lowered_words(ctx.params["allow"])
     lowered = sentence_words(doc)
     source_words: set[str] | None = None
     for s in body_sentences(doc):
