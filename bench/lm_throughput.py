@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mtqa.scoring.fluency import BatchPolicy, FluencyScorer  # noqa: E402
-from mtqa.scoring.lm import LoadedModel, load_model, resolve_device, resolve_dtype  # noqa: E402
+from mtqa.scoring.lm import LoadedModel, compile_decoder, load_model, resolve_device, resolve_dtype  # noqa: E402
 
 
 def random_model(folder: str, device: str, dtype: str) -> LoadedModel:
@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--legacy", type=int, default=5000, help="sentences for the legacy-shape row (0: skip)")
     ap.add_argument("--batch-tokens", type=int, nargs="*", default=[], help="also time the default row at these budgets")
     ap.add_argument("--dtype", default="auto", help="precision of the 'default' row (auto: the device's default)")
+    ap.add_argument("--compile", action="store_true", help="also time the default row with the decoder compiled (torch.compile)")
     ap.add_argument("--profile", action="store_true", help="also print where the default row's time goes (cProfile, torch.profiler)")
     ap.add_argument("--smoke", action="store_true", help="a tiny model and a few sentences (seconds)")
     args = ap.parse_args()
@@ -127,6 +128,14 @@ def main() -> None:
     for budget in args.batch_tokens:
         wall, _ = timed(FluencyScorer(lm, use_cache=False, batch_tokens=budget), texts)
         rows.append((f"{default_dtype}, {budget} tokens a batch", len(texts), wall))
+    if args.compile:
+        compile_decoder(lm)
+        started = time.perf_counter()
+        scorer = FluencyScorer(lm, use_cache=False)
+        scorer.token_scores(texts[:4096])  # compiles (dynamic shapes: once, then a few recompiles)
+        print(f"compilation and first 4,096 sentences: {time.perf_counter() - started:.1f} s", flush=True)
+        wall, compiled = timed(scorer, texts)
+        rows.append((f"default ({default_dtype}), decoder compiled", len(texts), wall))
     for name, n, wall in rows:
         print(f"{name:45s} {n / wall:10,.0f} sentences/s  ({wall:.2f} s for {n})")
     cmp = [t for t in texts[:args.compare] if t in ref and t in got]
@@ -134,6 +143,9 @@ def main() -> None:
     mean = ([s / max(len(ref[t]), 1) for s, t in zip(total[0], cmp)], [s / max(len(got[t]), 1) for s, t in zip(total[1], cmp)])
     print(f"{default_dtype} vs float32 on {len(cmp)} sentences: Spearman(sum log-prob) {spearman(*total):.5f}  "
           f"Spearman(mean log-prob) {spearman(*mean):.5f}  max |sum difference| {max(abs(a - b) for a, b in zip(*total)):.4f}")
+    if args.compile:
+        diffs = [abs(sum(x[2] for x in got[t]) - sum(x[2] for x in compiled[t])) for t in cmp]
+        print(f"compiled vs not, {default_dtype}, {len(cmp)} sentences: max |sum difference| {max(diffs):.4f}")
     if args.profile:
         profile(FluencyScorer(lm, use_cache=False), texts)
     if device.startswith("cuda"):

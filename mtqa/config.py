@@ -3,7 +3,7 @@
 Keys (kebab-case, as in ruff): ``select``, ``ignore``, ``severity`` (a table of per-rule
 overrides), ``per-path-ignores`` (a table of glob -> codes), ``fail-on``,
 ``max-failing-articles``, ``min-quality``, ``exclude``, ``text-column``, ``id-column``,
-``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``out``,
+``fluency``, ``model``, ``device``, ``batch-size``, ``batch-tokens``, ``dtype``, ``compile-lm``, ``out``,
 ``max-article-chars``, ``max-file-bytes``.
 """
 
@@ -47,6 +47,9 @@ class Settings:
     batch_tokens: int | None = None
     #: model precision: auto (bfloat16 on CUDA, float32 on a CPU), float32, bfloat16, float16
     dtype: str = "auto"
+    #: compile the model's decoder (torch.compile): faster batches after a compilation of
+    #: 40-90 s per process, so it pays on large corpora on a GPU (bench/RESULTS.md)
+    compile_lm: bool = False
     out: str = "reports"
     #: an article longer than this many characters is an error row (not scored)
     max_article_chars: int = 1_000_000
@@ -175,7 +178,7 @@ def _validate(name: str, value: Any, origin: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise bad("a positive integer")
         return value
-    if name in ("fluency", "crosslingual"):
+    if name in ("fluency", "crosslingual", "compile_lm"):
         if not isinstance(value, bool):
             raise bad("true or false")
         return value

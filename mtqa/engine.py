@@ -45,7 +45,7 @@ def chunks(articles: Iterable[Article], size: int = CHUNK) -> Iterator[tuple[int
 def process_scorer(settings: Settings) -> Any:
     """This process's fluency scorer for the settings' model, loaded on first use."""
     global _SCORER, MODEL_LOADS
-    key = (settings.model, settings.device, settings.dtype, settings.batch_size, settings.batch_tokens)
+    key = (settings.model, settings.device, settings.dtype, settings.batch_size, settings.batch_tokens, settings.compile_lm)
     if _SCORER is None or _SCORER[0] != key:
         from mtqa.scoring.fluency import load_scorer
 

@@ -99,6 +99,19 @@ def test_bfloat16_keeps_the_ranking_of_float32(tiny_model_dir: Path, tmp_path: P
     assert max(abs(x - y) for x, y in zip(a, b)) < 0.5
 
 
+def test_compiled_decoder_scores_the_same_and_keeps_its_own_cache(tiny: lm_mod.LoadedModel) -> None:
+    texts = [*CORPUS, "paris .", "the talks"]
+    plain = fl.token_logprobs(tiny, texts, fl.BatchPolicy(max_rows=2, max_tokens=64))
+    plain_key = fl.FluencyScorer(tiny).cache._model_key  # type: ignore[union-attr]
+    lm_mod.compile_decoder(tiny, backend="eager")  # the wiring; inductor's kernels are measured in bench/
+    assert tiny.info["compiled"] and tiny.decoder is not tiny.model.get_decoder()
+    compiled = fl.token_logprobs(tiny, texts, fl.BatchPolicy(max_rows=2, max_tokens=64))
+    for a, b in zip(plain, compiled):
+        assert [t[2] for t in a] == pytest.approx([t[2] for t in b], abs=1e-5)
+    scorer = fl.FluencyScorer(tiny)
+    assert scorer.cache._model_key != plain_key and scorer.signature()["compiled"]  # type: ignore[union-attr]
+
+
 def test_auto_dtype_is_float32_on_cpu() -> None:
     assert lm_mod.resolve_dtype("auto", "cpu") == "float32"
     with pytest.raises(ModelError):

@@ -30,7 +30,7 @@ from typing import Any
 
 from mtqa.detect.textutil import WORD
 from mtqa.scoring.cache import ScoreCache
-from mtqa.scoring.lm import LoadedModel, cache_root, load_model
+from mtqa.scoring.lm import LoadedModel, cache_root, compile_decoder, load_model
 
 LN2 = math.log(2)
 MAX_TOKENS = 256
@@ -202,7 +202,7 @@ def _batch_logprobs(lm: LoadedModel, rows: list[list[int]], head_chunk: int) -> 
         # No attention mask: rows are right-padded and attention is causal, so no real
         # position can see a pad; without a mask the fused causal kernels run and the
         # host never waits for the device to inspect one.
-        hidden = lm.model.get_decoder()(input_ids=ids_t).last_hidden_state
+        hidden = lm.decoder(input_ids=ids_t, use_cache=False).last_hidden_state
         # position t predicts token t + 1
         h = hidden[:, :-1].reshape(-1, hidden.shape[-1]).index_select(0, where_t)
         targets = ids_t[:, 1:].reshape(-1).index_select(0, where_t)
@@ -263,7 +263,10 @@ class FluencyScorer:
         self.lm = lm
         self.policy = BatchPolicy.for_device(lm.device, batch_size, batch_tokens)
         self.calibration = calibration(lm.info["name"])
-        key = json.dumps({k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "dtype")}, sort_keys=True)
+        fields = {k: lm.info.get(k) for k in ("name", "sha256", "revision", "doc_start", "dtype")}
+        if lm.info.get("compiled"):  # fused kernels round a little differently
+            fields["compiled"] = True
+        key = json.dumps(fields, sort_keys=True)
         self.cache = ScoreCache(cache_root() / "scores.sqlite", f"{key}|{MAX_TOKENS}|v{SCORE_FORMAT}") if use_cache else None
 
     def token_scores(self, texts: Sequence[str], on_progress: Callable[[float], None] | None = None
@@ -300,4 +303,6 @@ class FluencyScorer:
 def load_scorer(settings: Any) -> FluencyScorer:
     """The scorer for ``settings.model`` on ``settings.device``."""
     lm = load_model(settings.model, settings.device, settings.dtype)
+    if settings.compile_lm:
+        compile_decoder(lm)
     return FluencyScorer(lm, settings.batch_size, batch_tokens=settings.batch_tokens)

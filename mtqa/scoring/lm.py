@@ -54,6 +54,12 @@ class LoadedModel:
     doc_start_id: int
     device: str
     info: dict[str, Any] = field(default_factory=dict)
+    #: the model's decoder (hidden states; the LM head runs apart), compiled or not
+    decoder: Any = None
+
+    def __post_init__(self) -> None:
+        if self.decoder is None:
+            self.decoder = self.model.get_decoder()
 
 
 def cache_root() -> Path:
@@ -183,6 +189,17 @@ def load_model(name: str, device: str = "auto", dtype: str = "auto") -> LoadedMo
                  "transformers": _version("transformers"), "torch": _version("torch"),
                  "load_seconds": round(time.perf_counter() - started, 2), "from_cache": from_cache})
     return LoadedModel(model, tokenizer, int(start_id), device, info)
+
+
+def compile_decoder(lm: LoadedModel, backend: str = "inductor") -> None:
+    """Replace the model's decoder by a ``torch.compile`` of it (shapes dynamic: batches vary
+    in rows and width), which fuses the element-wise work between the matrix products
+    (normalisation, rotary embeddings, activations). The first batches pay the compilation.
+    ``backend="eager"`` traces without generating kernels (the tests' cheap check)."""
+    import torch
+
+    lm.decoder = torch.compile(lm.decoder, dynamic=True, backend=backend)
+    lm.info["compiled"] = True
 
 
 def _from_pretrained(source: str | Path, gguf_file: str | None = None) -> tuple[Any, Any]:
