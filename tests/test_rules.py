@@ -92,7 +92,19 @@ SOURCE_CASES = [
      "Die Regierung tritt heute nach der Wahl zurück.", "de", "The government resigns today after the election."),
     ("MT004", "The agency announced the mission.", "The agency announced the mission.", "La NASA a annoncé la mission.",
      "fr", "NASA announced the mission."),
+    # a place the source language names differently: its English name must be there
+    ("MT004", "So far, 272,000 infections have been registered in the country.",
+     "So far, 272,000 infections have been registered in the country.",
+     "Bisher wurden in Spanien 272.000 Infektionen registriert.", "de", "So far, 272,000 infections have been registered in Spain."),
+    # an inflected place (Hiszpanii) and a name English uses as Polish does (Obama), in a two-sentence article
+    ("MT004", "Sanchez met the president.", "Sanchez met the president.",
+     "Sanchez przyjechał do Hiszpanii. Spotkał się z prezydentem Obamą.", "pl",
+     "Sanchez came to Spain. He met President Obama."),
     ("MT005", "He comes tomorrow.", ".", "Vient-il demain ?", "fr", "Is he coming tomorrow?"),
+    ("MT014", "The tournament in Achleiten was won by Rakoczy.", "Rakoczy", "Das Turnier in Achleiten gewann Werth.", "de",
+     "The tournament in Achleiten was won by Werth."),
+    ("MT014", "The talks took place in Paraguay.", "Paraguay", "Rozmowy odbyły się w Hiszpanii.", "pl",
+     "The talks took place in Spain."),
     ("MT007", "The price rose by 1.5 percent. The company confirmed it on Monday.", "The price rose by 1.5 percent.",
      "Der Preis stieg um 1,5 Prozent. Die Börse schloss heute deutlich früher als üblich. Das Unternehmen bestätigte es am Montag.",
      "de", "The price rose by 1.5 percent. The stock exchange closed much earlier than usual today. "

@@ -30,7 +30,8 @@ _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9
                 # South Asian numbering (Hindi, Nepali): a lakh is 100,000, a crore 10 million
                 "हजार": 1e3, "हज़ार": 1e3, "लाख": 1e5, "करोड": 1e7, "करोड़": 1e7, "अर्ब": 1e9, "अरब": 1e9, "खर्ब": 1e11}
 # a standalone scale word is a number too ("тысячи МРП" = 1000), as a helper
-_SCALE_WORD = re.compile(r"(?<![\w\d])(?:" + "|".join(sorted(_SCALE_WORDS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+# in lower case, capitalised or upper case, first letter literal: the engine skips to candidates
+_SCALE_WORD = re.compile(whole_words({f(w) for w in _SCALE_WORDS for f in (str.lower, str.capitalize, str.upper)}) + r"(?!\w)")
 # roman numerals (centuries, legions, kings: "secolul XIX", "XIVe siècle") in Latin-script sources
 _ROMAN = re.compile(r"\b(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème|º|-?lea|-?a)?\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}

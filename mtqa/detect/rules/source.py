@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
+from mtqa.detect.names import Name, WordIndex, fold, names_not_in_source, source_names
 from mtqa.detect.numerals import numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, english_function_words, zipf_in
+from mtqa.detect.textutil import WORD, article_words, english_function_words, per_document, zipf_in
 from mtqa.types import Document, Severity
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -27,7 +28,9 @@ _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
 # to be translated too often for a check
 _NAME = re.compile(r"\b(?:[A-Z]{2,6}\d*|[A-Z]+\d+[A-Z\d]*|[A-Z]?[a-z]+[A-Z][A-Za-z]+)\b")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]+")
+_LETTERS_ANY = re.compile(r"[^\W\d_]+")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]")
 
 
 def _source(doc: Document) -> str | None:
@@ -119,38 +122,103 @@ def _lowered(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
+@lru_cache(maxsize=8)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
 @rule("MT004", "lost-name", "Accuracy/Mistranslation", "minor")
 def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
-    """An acronym or code of a Latin-script source (NASA, G20, CamelCase names like YouTube)
-    that the translation does not contain.
+    """A name of a Latin-script source that the translation does not carry.
 
-    Why: such names are kept in translation; a missing one is an omission or a wrong
-    entity. Ordinary capitalised names are not checked: their translations (Norvegia ->
-    Norway) made too many false alarms on MLQE-PE train.
-    Example: source "La NASA a annoncé la mission." -> "The agency announced the mission."
+    Three kinds of name: an acronym or code (NASA, G20, CamelCase names like YouTube); a
+    place CLDR names in the source language (Spanien, Hiszpanii: the translation must say
+    Spain); a capitalised word that English uses about as often as the source language
+    (Trump, Achleiten: names travel unchanged), while common words of the source language
+    and their inflected forms (Francezii) are not names (``mtqa.detect.names``).
+    Why: a name lost in translation is an omission or a wrong entity, and reads fluently.
+    German capitalises every noun (Kind, Person, Wiederaufbauprozess), so a German source's
+    names are only its places.
+    Example: source "Bisher wurden in Spanien 272.000 Infektionen registriert." -> "So far, 272,000 infections have been registered."
     """
     source = _source(doc)
-    if source is None or doc.article.source_lang == "de":
-        return  # German capitalises every noun: its capitals are not names
-    names = list(_NAME.finditer(source))
-    if not names:
+    if source is None or not _latin_source(doc):
         return
-    stop = _lowered(tuple(ctx.params["not_names"]))
     target = doc.text.lower()
+    missing = [] if doc.article.source_lang == "de" else _lost_codes(source, target, ctx)
+    stop = _folded(tuple(ctx.params["not_names"]))
+    similarity = float(ctx.params["similarity"])
+    words = WordIndex(doc.text, lambda: article_words(doc))
+    names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]), stop,
+                         found=words.text.__contains__)
+    missing += [n for n in names if not words.spells(n.forms, similarity) and all(n.text != m.text for m in missing)]
+    for name in missing:
+        start, end = _aligned_target(doc, name.start)
+        english = sorted(name.forms - {fold(name.text)})
+        shown = f"{name.text} ({', '.join(e.title() for e in english)})" if english else name.text
+        yield Hit(start, end, f"a name of the source is missing from the translation: {shown}",
+                  suggestion="check that the name is translated or kept", source_span=(name.start, name.end))
+
+
+def _lost_codes(source: str, target: str, ctx: RuleContext) -> list[Name]:
+    """Acronyms and codes of the source (NASA, G20, YouTube) that the lower-cased ``target`` lacks."""
+    stop = _lowered(tuple(ctx.params["not_names"]))
     stem = int(ctx.params["stem"])
-    target_stems = {w[:stem] for w in WORD.findall(target)}
-    missing = []
-    for m in names:
+    target_stems: set[str] | None = None
+    missing: list[Name] = []
+    for m in _NAME.finditer(source):
         word = m.group()
         sentence_start = m.start() == 0 or source[:m.start()].rstrip()[-1:] in ".!?:\"«“"
         if (sentence_start and not word.isupper()) or word.lower() in stop or len(word) < 4:
             continue
+        if word.lower() in target:
+            continue
         # an inflected name keeps its stem ("Twitterze" -> Twitter, "Amerykanami" -> Americans)
-        if word.lower() not in target and word.lower()[:stem] not in target_stems and word not in missing:
-            missing.append(word)
-    if missing:
-        yield Hit(0, len(doc.text.rstrip()), f"name(s) of the source missing from the translation: {', '.join(missing[:5])}",
-                  suggestion="check that every name is translated or kept")
+        target_stems = {w[:stem] for w in WORD.findall(target)} if target_stems is None else target_stems
+        if word.lower()[:stem] not in target_stems and all(word != n.text for n in missing):
+            missing.append(Name(word, m.start(), m.end(), frozenset({word.lower()})))
+    return missing
+
+
+@per_document
+def _latin_source(doc: Document) -> bool:
+    """Most of the source's letters are Latin: its names can be looked for in English."""
+    source = doc.article.source or ""
+    if source.isascii() or _NON_LATIN_LETTER.search(source) is None:
+        return _LATIN.search(source) is not None
+    letters = _LETTERS_ANY.findall(source)
+    return bool(letters) and sum(map(len, _LATIN.findall(source))) >= 0.5 * sum(map(len, letters))
+
+
+def _aligned_target(doc: Document, source_offset: int) -> tuple[int, int]:
+    """The target sentences aligned with the source sentence at ``source_offset``; the whole
+    translation when the alignment does not say."""
+    alignment = alignment_of(doc)
+    if alignment is not None:
+        for bead in alignment.beads:
+            if bead.target and any(alignment.sentences[i].start <= source_offset < alignment.sentences[i].end for i in bead.source):
+                return doc.sentences[bead.target[0]].start, doc.sentences[bead.target[-1]].end
+    return 0, len(doc.text.rstrip())
+
+
+@rule("MT014", "name-not-in-source", "Accuracy/Mistranslation", "minor")
+def name_not_in_source(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """A name in the translation that its Latin-script source does not have in any spelling.
+
+    A capitalised word, not starting a sentence, is taken for a name when English rarely
+    uses it (Zipf below ``max_english_zipf``: Werth, Rakoczy) or it is a place CLDR names
+    (Paraguay); the source has it when one of its words spells it the same way, closely, or
+    as the place's name in the source language (Paraguay, Paragwaj). Why: a name the source
+    does not have is a wrong entity or a hallucination, and reads fluently.
+    Example: source "Das Turnier in Achleiten gewann Werth." -> "The tournament in Achleiten was won by Rakoczy."
+    """
+    source = _source(doc)
+    if source is None or not _latin_source(doc):
+        return
+    for start, end, name in names_not_in_source(doc.text, source, doc.article.source_lang, float(ctx.params["max_english_zipf"]),
+                                                float(ctx.params["similarity"])):
+        yield Hit(start, end, f"'{name}' looks like a name, and the source has no such name",
+                  suggestion="check the name against the source")
 
 
 @rule("MT005", "question-lost", "Accuracy/Mistranslation", "minor")
@@ -387,8 +455,9 @@ _SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in {
 
 
 def _english_words_share(text: str) -> float:
-    tokens = [w.lower() for w in WORD.findall(text)]
-    return sum(t in english_function_words() for t in tokens) / max(len(tokens), 1)
+    tokens = WORD.findall(text.lower())
+    function_words = english_function_words()
+    return sum(1 for t in tokens if t in function_words) / max(len(tokens), 1)
 
 
 def _scripts(text: str) -> dict[str, int]:

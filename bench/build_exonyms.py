@@ -1,0 +1,72 @@
+"""Build ``mtqa/data/exonyms.tsv``: place names that other languages write differently from English (MT004).
+
+    pip install babel==2.18.0   # build time only: mtqa reads the TSV
+    python bench/build_exonyms.py [--out PATH] [--smoke]
+
+From the Unicode CLDR data that babel ships: for each Latin-script language of
+``LANGUAGES``, its names of the world's countries and territories and of the cities CLDR
+names time zones after, next to the English name (Spanien / Spain, Wien / Vienna, Rzym /
+Rome). Pairs that differ only in accents or case are left out: the rules fold those.
+MT004 lost-name reads a source word of the table as a name whose translation must carry
+the English form; MT014 name-not-in-source reads an English form of the table as a name
+the source must have in some form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+#: Latin-script languages with CLDR names and wordfreq frequency lists
+LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "sv", "da", "nb", "fi", "hu", "tr", "hr", "sk",
+             "sl", "lt", "lv", "et", "ca")
+OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "exonyms.tsv"
+
+
+def fold(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+
+
+def pairs(lang: str) -> set[tuple[str, str]]:
+    """(name in ``lang``, English name) for the territories and exemplar cities whose names differ."""
+    from babel import Locale
+
+    english, local = Locale("en"), Locale(lang)
+    found = {(name, english.territories[code]) for code, name in local.territories.items()
+             if not code.isdigit() and code in english.territories}
+    for zone, names in local.time_zones.items():
+        city = names.get("city")
+        if city:  # English CLDR has no exemplar cities: its city is the zone id's last part
+            found.add((city, zone.rsplit("/", 1)[-1].replace("_", " ")))
+    return {(a, b) for a, b in found if fold(a) != fold(b) and "\t" not in a + b}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, help=f"default: {OUT.relative_to(OUT.parents[2])} (a temporary file with --smoke)")
+    ap.add_argument("--smoke", action="store_true", help="two languages, written to a temporary file (CI)")
+    args = ap.parse_args()
+    try:
+        import babel
+    except ImportError:
+        sys.exit("bench/build_exonyms.py needs babel at build time: pip install babel==2.18.0")
+    languages = LANGUAGES[:2] if args.smoke else LANGUAGES
+    out = args.out or (Path(tempfile.gettempdir()) / "exonyms-smoke.tsv" if args.smoke else OUT)
+    rows = sorted((lang, a, b) for lang in languages for a, b in pairs(lang))
+    header = [
+        "# Place names other languages write differently from English: MT004 lost-name and MT014 name-not-in-source.",
+        f"# Built by `python bench/build_exonyms.py` from Unicode CLDR as shipped in babel {babel.__version__}",
+        "# (CLDR data: Unicode License v3): country and territory names, and the cities CLDR names time zones",
+        "# after (English: the zone id's city). Pairs equal once accents and case are folded are left out.",
+        "# Columns: language, its name, the English name.",
+        "lang\tname\tenglish",
+    ]
+    out.write_text("\n".join(header + ["\t".join(r) for r in rows]) + "\n", "utf-8")
+    print(f"{len(rows)} pairs in {len(languages)} languages -> {out}")
+
+
+if __name__ == "__main__":
+    main()

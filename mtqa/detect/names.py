@@ -1,0 +1,247 @@
+"""Names across a Latin-script source and its English translation (MT004 lost-name, MT014 name-not-in-source).
+
+A capitalised word of the source is taken for a name, not a capitalised common noun, on one
+of two kinds of evidence:
+
+* the exonym table (``data/exonyms.tsv``, CLDR place names: Spanien -> Spain, Wien ->
+  Vienna), read with inflected endings (Hiszpanii, Niemczech);
+* frequencies (wordfreq): English uses the word about as often as the source language does
+  (Trump, Twitter, Achleiten: names travel unchanged), and no shorter form of it is a
+  common word of the source language alone (Francezii, Vânătorii are inflected nouns).
+
+A capitalised word of the translation is a name when English rarely uses it (Zipf below a
+threshold: Werth, Rakoczy) or it is the English form of a place of the table (Paraguay).
+
+Two spellings are the same name when they are equal once case, accents and a few spelling
+correspondences (k/c, y/i, w/v, z/s, j/i, q/c, ph/f, th/t, ae/e) are folded, share their
+first four letters (Artur/Arthur, Obamy/Obama), or are close (difflib ratio at least
+``similarity``: Otoman/Ottoman).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache, lru_cache
+
+from mtqa.detect.textutil import load_tsv, zipf_in
+
+#: words of letters (one inner apostrophe: d'Arc); hyphens split ("US-Präsident": US, Präsident)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: the letters of Latin script, and its upper-case ones
+_LATIN = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
+_UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
+#: a capitalised Latin-script word (also after an apostrophe: "Italia" of "l'Italia")
+_CAPITALISED = re.compile(rf"[{_UPPER}](?<![^\W\d_'’].)[{_LATIN}]*(?:['’][{_LATIN}]+)?(?![^\W\d_])")
+#: where a sentence starts: the text's start, or after what ends a sentence (and spaces)
+_SENTENCE_START = re.compile(rf"(?:^|[.!?:\"«“„(–—])\s*(?=[{_UPPER}])")
+_SPELLING = str.maketrans({"y": "i", "k": "c", "w": "v", "z": "s", "j": "i", "q": "c"})
+
+
+#: the combining marks NFKD splits off Latin letters (and the other combining blocks)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold_text(text: str) -> str:
+    """Lower case without accents: "Österreich" -> "osterreich"."""
+    lowered = text.lower()
+    return lowered if lowered.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+#: :func:`fold_text` for words, remembered (a corpus repeats its words; its texts it does not)
+fold = lru_cache(maxsize=1 << 16)(fold_text)
+
+
+def _spelling(folded: str) -> str:
+    return folded.replace("ph", "f").replace("th", "t").replace("ae", "e").replace("ck", "c").translate(_SPELLING)
+
+
+@lru_cache(maxsize=4096)
+def _initial_of(first_two: str) -> str:
+    return _spelling(first_two)[:1]
+
+
+def _initial(folded: str) -> str:
+    """``_spelling(folded)[:1]``, without spelling the whole word."""
+    return _initial_of(folded[:2])
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name of the source: where it is, and the folded forms the translation may carry it in."""
+
+    text: str
+    start: int
+    end: int
+    forms: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Exonyms:
+    single: dict[str, frozenset[str]]  # folded one-word name -> folded English forms
+    phrases: dict[str, frozenset[str]]  # folded names of several words ("grande-bretagne")
+    phrase_pattern: re.Pattern[str] | None  # any of them, as whole words
+    phrase_starts: frozenset[str]  # their first words ("grande"): no such word in a text, no phrase to look for
+    by_prefix: dict[str, tuple[str, ...]]  # the one-word names (five letters or more) by their first four letters
+
+
+@cache
+def _exonyms(lang: str | None) -> _Exonyms:
+    single: dict[str, set[str]] = {}
+    phrases: dict[str, set[str]] = {}
+    for row in load_tsv("exonyms.tsv"):
+        if row["lang"] == lang:
+            name = fold(row["name"])
+            (phrases if _TOKEN.fullmatch(name) is None else single).setdefault(name, set()).add(fold(row["english"]))
+    by_prefix: dict[str, list[str]] = {}
+    for name in single:
+        if len(name) >= 5:
+            by_prefix.setdefault(name[:4], []).append(name)
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return _Exonyms({k: frozenset(v) for k, v in single.items()}, {k: frozenset(v) for k, v in phrases.items()},
+                    re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if phrases else None,
+                    frozenset(_TOKEN.match(p).group() for p in phrases), {k: tuple(v) for k, v in by_prefix.items()})  # type: ignore[union-attr]
+
+
+@cache
+def english_places() -> frozenset[str]:
+    """Folded one-word English place names of the table (Paraguay, Vienna)."""
+    return frozenset(f for row in load_tsv("exonyms.tsv") if _TOKEN.fullmatch(f := fold(row["english"])))
+
+
+@cache
+def _english_forms_to_names(lang: str | None) -> dict[str, frozenset[str]]:
+    """Folded English place name -> its folded names in ``lang``."""
+    out: dict[str, set[str]] = {}
+    for name, forms in _exonyms(lang).single.items():
+        for form in forms:
+            out.setdefault(form, set()).add(name)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def place_forms(folded: str, lang: str | None) -> frozenset[str] | None:
+    """English forms of a source word that is a place of the table, inflected or not
+    ("hiszpanii" -> {"spain"}); None for any other word."""
+    table = _exonyms(lang)
+    if folded in table.single:
+        return table.single[folded]
+    for name in table.by_prefix.get(folded[:4], ()):  # an ending changed or added: Hiszpania -> Hiszpanii, Niemcy -> Niemczech
+        if folded.startswith(name[:-1]) and len(folded) - len(name) <= 4:
+            return table.single[name]
+    return None
+
+
+def same_name(a: str, b: str, similarity: float) -> bool:
+    """Whether two folded words can spell the same name (see the module doc)."""
+    if a == b:
+        return True
+    a, b = _spelling(a), _spelling(b)
+    if min(len(a), len(b)) >= 4 and a[:4] == b[:4]:
+        return True
+    if 2 * min(len(a), len(b)) < similarity * (len(a) + len(b)):
+        return False  # lengths alone rule the ratio out
+    return SequenceMatcher(None, a, b).ratio() >= similarity
+
+
+class WordIndex:
+    """A text's words, to ask whether it spells a name: inside the folded text first (a name
+    carried as it is, or inside a longer word: "Parisian"), then close spellings among the
+    folded words (hyphenated ones also by their parts: "corona-krise") that share the name's
+    first letter (names keep it, after folding). The words are folded on the first miss."""
+
+    __slots__ = ("text", "_words", "folded", "_by_initial")
+
+    def __init__(self, text: str, words: Callable[[], Iterable[str]]) -> None:
+        self.text = fold_text(text)
+        self._words = words
+        self.folded: set[str] | None = None
+        self._by_initial: dict[str, list[str]] | None = None
+
+    def spells(self, forms: Iterable[str], similarity: float) -> bool:
+        """Whether the text spells one of ``forms`` (folded), as it is or closely (:func:`same_name`)."""
+        if any(f in self.text for f in forms):
+            return True
+        if self.folded is None:
+            self.folded = set()
+            for w in self._words():
+                if "-" in w:
+                    self.folded.update(fold(part) for part in w.split("-"))
+                else:
+                    self.folded.add(fold(w))
+        if not self.folded.isdisjoint(forms):
+            return True
+        if self._by_initial is None:
+            self._by_initial = {}
+            for f in self.folded:
+                self._by_initial.setdefault(_initial(f), []).append(f)
+        return any(same_name(f, w, similarity) for f in forms for w in self._by_initial.get(_initial(f), ()))
+
+
+def _capitalised(text: str) -> list[tuple[str, int, int, bool]]:
+    """(word, start, end, whether it starts a sentence) of each capitalised Latin-script word."""
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    return [(m.group(), m.start(), m.end(), m.start() in starts) for m in _CAPITALISED.finditer(text)]
+
+
+def _inflected_common_word(lowered: str, lang: str | None, margin: float, min_zipf: float) -> bool:
+    """Dropping one to three final letters (four left) gives a word the source language uses
+    at least ``min_zipf`` and English ``margin`` less: an inflected noun ("francezii")."""
+    for k in (1, 2, 3):
+        stem = lowered[:-k]
+        if len(stem) < 4:
+            return False
+        in_source = zipf_in(stem, lang)
+        if in_source >= min_zipf and zipf_in(stem, "en") < in_source - margin:
+            return True
+    return False
+
+
+def source_names(source: str, lang: str | None, margin: float, common_zipf: float,
+                 not_names: frozenset[str], found: Callable[[str], bool] = lambda folded: False) -> list[Name]:
+    """The names of a Latin-script source (see the module doc), in order, each once; words
+    for which ``found(folded word)`` is true (a translation has them as they are) are left out
+    unread, which saves the look-ups."""
+    table = _exonyms(lang)
+    names: dict[str, Name] = {}
+    capitalised = _capitalised(source)
+    if table.phrase_pattern is not None and any(fold(c[0]) in table.phrase_starts for c in capitalised):
+        for m in table.phrase_pattern.finditer(fold_text(source)):
+            # offsets that folding kept (a ligature before the name would shift them)
+            if fold_text(source[m.start():m.end()]) == m.group():
+                names.setdefault(m.group(), Name(source[m.start():m.end()], m.start(), m.end(), table.phrases[m.group()]))
+    for word, start, end, sentence_start in capitalised:
+        folded, lowered = fold(word), word.lower()
+        if len(folded) < 3 or folded in not_names or folded in names or found(folded):
+            continue
+        forms = place_forms(folded, lang)
+        if forms is None:
+            if sentence_start or word.isupper() or lang == "de":
+                continue  # a capital there says nothing (German capitalises every noun); acronyms are MT004's own
+            english, in_source = zipf_in(lowered, "en"), zipf_in(lowered, lang)
+            if english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):
+                continue  # a word of the source language's own vocabulary
+            forms = frozenset()
+        names[folded] = Name(word, start, end, forms | {folded})
+    return sorted(names.values(), key=lambda n: n.start)
+
+
+def names_not_in_source(target: str, source: str, lang: str | None, max_english_zipf: float,
+                        similarity: float) -> list[tuple[int, int, str]]:
+    """Capitalised words of the translation, not starting a sentence, that are names (rare in
+    English or a place of the table) and that no word of the source spells."""
+    places, to_names = english_places(), _english_forms_to_names(lang)
+    source_words: WordIndex | None = None
+    out = []
+    for word, start, end, sentence_start in _capitalised(target):
+        folded = fold(word)
+        if sentence_start or word.isupper() or len(folded) < 3:
+            continue
+        if folded not in places and zipf_in(word.lower(), "en") >= max_english_zipf:
+            continue
+        source_words = WordIndex(source, lambda: _TOKEN.findall(source)) if source_words is None else source_words
+        if not source_words.spells({folded} | to_names.get(folded, frozenset()), similarity):
+            out.append((start, end, word))
+    return out
