@@ -285,6 +285,21 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("He said (in French) French was spoken.") == []
 
 
+def test_lost_name_points_at_its_aligned_sentence_and_its_source_span() -> None:
+    import mtqa
+
+    source = "Die Preise stiegen letztes Jahr stark. Der Minister traf am Montag seinen Kollegen in Österreich."
+    [f] = mtqa.check("The prices rose sharply last year. The minister met his colleague on Monday.", source=source,
+                     source_lang="de", select=["MT004"])
+    assert f.text == "The minister met his colleague on Monday."
+    assert source[f.source_start:f.source_end] == "Österreich" and "(Austria)" in f.message
+    # carried in its English form, inflected (Polish locative), or as it is: nothing to report
+    assert not mtqa.check("He met his colleague in Austria.", source="Er traf seinen Kollegen in Österreich.", source_lang="de",
+                          select=["MT004"])
+    assert not mtqa.check("The talks were held in Germany with Trump.", source="Rozmowy odbyły się w Niemczech z Trumpem.",
+                          source_lang="pl", select=["MT004", "MT014"])
+
+
 def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
     from mtqa.detect import detect, select_rules
     from mtqa.segment import segment
