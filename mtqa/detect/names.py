@@ -27,15 +27,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
-from mtqa.detect.textutil import load_tsv, zipf_in
+from mtqa.detect.textutil import LATIN_LETTERS, load_tsv, zipf_in
 
 #: words of letters (one inner apostrophe: d'Arc); hyphens split ("US-Präsident": US, Präsident)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-#: the letters of Latin script, and its upper-case ones
-_LATIN = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
+#: the upper-case Latin letters
 _UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 #: a capitalised Latin-script word (also after an apostrophe: "Italia" of "l'Italia")
-_CAPITALISED = re.compile(rf"[{_UPPER}](?<![^\W\d_'’].)[{_LATIN}]*(?:['’][{_LATIN}]+)?(?![^\W\d_])")
+_CAPITALISED = re.compile(rf"[{_UPPER}](?<![^\W\d_'’].)[{LATIN_LETTERS}]*(?:['’][{LATIN_LETTERS}]+)?(?![^\W\d_])")
 #: where a sentence starts: the text's start, or after what ends a sentence (and spaces)
 _SENTENCE_START = re.compile(rf"(?:^|[.!?:\"«“„(–—])\s*(?=[{_UPPER}])")
 _SPELLING = str.maketrans({"y": "i", "k": "c", "w": "v", "z": "s", "j": "i", "q": "c"})

@@ -20,6 +20,8 @@ WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 _ASCII_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 TERMINAL = ".!?…"
+#: the letters of Latin script (Basic Latin to Latin Extended-B, and Latin Extended Additional), for a character class
+LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
 CLOSERS = "\"'”’»)]"
 _TRAILING = " \t\n\u00a0" + CLOSERS
 

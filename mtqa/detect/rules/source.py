@@ -19,7 +19,7 @@ from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibr
 from mtqa.detect.names import Name, WordIndex, fold, names_not_in_source, source_names
 from mtqa.detect.numerals import numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import WORD, article_words, english_function_words, per_document, zipf_in
+from mtqa.detect.textutil import LATIN_LETTERS, WORD, article_words, english_function_words, per_document, zipf_in
 from mtqa.types import Document, Severity
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -28,9 +28,9 @@ _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
 # to be translated too often for a check
 _NAME = re.compile(r"\b(?:[A-Z]{2,6}\d*|[A-Z]+\d+[A-Z\d]*|[A-Z]?[a-z]+[A-Z][A-Za-z]+)\b")
-_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]+")
+_LATIN = re.compile(rf"[{LATIN_LETTERS}]+")
 _LETTERS_ANY = re.compile(r"[^\W\d_]+")
-_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]")
+_NON_LATIN_LETTER = re.compile(rf"[^\W\d_{LATIN_LETTERS}]")
 
 
 def _source(doc: Document) -> str | None:
