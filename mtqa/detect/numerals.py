@@ -158,6 +158,12 @@ def _number_word_pattern(lang: str) -> re.Pattern[str]:
     return re.compile(whole_words(number_words()[lang]) + r"\b")
 
 
+def has_digits(text: str) -> bool:
+    """Whether ``text`` has a digit (after NFKC: full-width ones too). A number :func:`numbers`
+    marks as written always has one; number words and numerals alone only help matching."""
+    return _DIGITS.search(text if text.isascii() else unicodedata.normalize("NFKC", text)) is not None
+
+
 def reads_number_words(lang: str | None) -> bool:
     """Whether the number words of a source in ``lang`` are read (a table of them exists). Chinese
     numerals are read too, but a Chinese source says "two" in too many other ways (双方, 立体:
