@@ -150,8 +150,9 @@ def test_empty_source_true_positive_and_clean_negatives() -> None:
     assert run("Die Gespräche endeten.") == [] and run(None) == []
 
 
-def test_source_language_mismatch_true_positives_and_clean_negatives() -> None:
+def test_source_language_mismatch_true_positives_and_clean_negatives(monkeypatch: pytest.MonkeyPatch) -> None:
     import mtqa
+    import mtqa.langid
 
     def run(source: str, lang: str) -> list[str]:
         return [f.code for f in mtqa.check("Prices rose by two percent last year.", source=source, source_lang=lang,
@@ -161,6 +162,13 @@ def test_source_language_mismatch_true_positives_and_clean_negatives() -> None:
     assert run("Prices rose by two percent last year, officials said.", "de") == ["MT013"]  # English
     assert run("Die Preise stiegen im letzten Jahr um zwei Prozent.", "de") == []
     assert run("Цены выросли на два процента в прошлом году, сообщает The Daily Mail.", "ru") == []  # names in it
+    # many accented letters: not English, whatever its function words ("a", "are" are Romanian too),
+    # so langdetect is not asked
+    asked: list[str] = []
+    real = mtqa.langid.detect_language
+    monkeypatch.setattr(mtqa.langid, "detect_language", lambda text: asked.append(text) or real(text))
+    assert run("Romanul are ca temă lumea interlopă berlineză a anilor și a războiului.", "ro") == []
+    assert run("Prices rose by two percent last year, officials said.", "ro") == ["MT013"] and len(asked) == 1
 
 
 @pytest.mark.parametrize(("code", "positive", "span", "negative"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
