@@ -306,6 +306,10 @@ def test_lost_name_points_at_its_aligned_sentence_and_its_source_span() -> None:
                           select=["MT004"])
     assert not mtqa.check("The talks were held in Germany with Trump.", source="Rozmowy odbyły się w Niemczech z Trumpem.",
                           source_lang="pl", select=["MT004", "MT014"])
+    # with no frequencies for the source language, a capitalised word is no evidence of a name
+    for lang in ("ro", None):
+        assert not mtqa.check("The Ministry of Health said so.", source="Ministerul Sănătății a declarat asta.",
+                              source_lang=lang, select=["MT004"])
 
 
 def test_copied_source_word_severity_by_source_and_english_frequency() -> None:

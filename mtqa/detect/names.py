@@ -8,6 +8,7 @@ of two kinds of evidence:
 * frequencies (wordfreq): English uses the word about as often as the source language does
   (Trump, Twitter, Achleiten: names travel unchanged), and no shorter form of it is a
   common word of the source language alone (Francezii, Vânătorii are inflected nouns).
+  A source language without a wordfreq list (or none given) has only its places checked.
 
 A capitalised word of the translation is a name when English rarely uses it (Zipf below a
 threshold: Werth, Rakoczy) or it is the English form of a place of the table (Paraguay).
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
-from mtqa.detect.textutil import LATIN_LETTERS, load_tsv, zipf_in
+from mtqa.detect.textutil import LATIN_LETTERS, has_word_list, load_tsv, zipf_in
 
 #: words of letters (one inner apostrophe: d'Arc); hyphens split ("US-Präsident": US, Präsident)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -204,6 +205,7 @@ def source_names(source: str, lang: str | None, margin: float, common_zipf: floa
     for which ``found(folded word)`` is true (a translation has them as they are) are left out
     unread, which saves the look-ups."""
     table = _exonyms(lang)
+    by_frequency = has_word_list(lang)  # without the language's word list, only its places count
     names: dict[str, Name] = {}
     capitalised = _capitalised(source)
     if table.phrase_pattern is not None and any(fold(c[0]) in table.phrase_starts for c in capitalised):
@@ -217,7 +219,7 @@ def source_names(source: str, lang: str | None, margin: float, common_zipf: floa
             continue
         forms = place_forms(folded, lang)
         if forms is None:
-            if sentence_start or word.isupper() or lang == "de":
+            if sentence_start or word.isupper() or lang == "de" or not by_frequency:
                 continue  # a capital there says nothing (German capitalises every noun); acronyms are MT004's own
             english, in_source = zipf_in(lowered, "en"), zipf_in(lowered, lang)
             if english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):

@@ -121,6 +121,11 @@ def _frequencies(lang: str | None) -> dict[str, float]:
     return get_frequency_dict(lang) if lang in available_languages() else {}
 
 
+def has_word_list(lang: str | None) -> bool:
+    """Whether wordfreq has frequencies for ``lang`` (else :func:`zipf_in` says 0 for every word)."""
+    return bool(_frequencies(lang))
+
+
 def zipf_in(word: str, lang: str | None) -> float:
     """How often ``lang`` uses ``word`` (wordfreq Zipf; 0 for a language wordfreq lacks), read
     as a table: wordfreq's own lookup would tokenise, which needs extra packages for zh and ja."""
