@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EVAL, _rows  # noqa: E402
 from mtqa.detect.names import WordIndex, fold, names_not_in_source, source_names  # noqa: E402
-from mtqa.detect.textutil import WORD  # noqa: E402
 
 CAPITALISED = re.compile(r"[^\W\d_]+")
 Check = Callable[[str, str, str], bool]
@@ -38,7 +37,7 @@ Check = Callable[[str, str, str], bool]
 def sweep_check(margin: float, max_english_zipf: float, similarity: float = 0.75) -> Check:
     """Either rule's name part with these settings (acronyms left out)."""
     def flagged(source: str, target: str, lang: str) -> bool:
-        words = WordIndex(target, lambda: WORD.findall(target))
+        words = WordIndex(target)
         lost = any(not words.spells(n.forms, similarity) for n in source_names(source, lang, margin, 3.0, frozenset()))
         return lost or bool(names_not_in_source(target, source, lang, max_english_zipf, similarity))
     return flagged

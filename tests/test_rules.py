@@ -343,3 +343,23 @@ def test_foreign_words_one_by_one_or_as_one_clause() -> None:
     # too short for MT501's language identification, too many words to list one by one
     assert run("He said que nous devons partir maintenant.") == ["nous devons partir maintenant"]
     assert run("He said we must leave now.") == []
+
+
+def test_close_spellings_are_compared_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    from difflib import SequenceMatcher
+
+    from mtqa.detect import names
+
+    calls: list[str] = []
+
+    class Counting(SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, isjunk: None, a: str, b: str) -> None:
+            calls.append(b)
+            super().__init__(isjunk, a, b)
+
+    monkeypatch.setattr(names, "SequenceMatcher", Counting)
+    index = names.WordIndex(" ".join(f"Kal{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}ow" for i in range(3000)))
+    assert index.spells({"kalmarow"}, 0.75)  # a close spelling among thousands of words of its initial
+    assert not index.spells({"kzzzzzzq"}, 0.75)
+    assert len(calls) <= 2 * names.MAX_COMPARISONS <= 64  # not one per word of the initial
+    assert index.spells({"tokyo"}, 0.75) is False and names.WordIndex("He lives in Tokio.").spells({"tokyo"}, 0.75)

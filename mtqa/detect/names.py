@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -57,16 +57,6 @@ fold = lru_cache(maxsize=1 << 16)(fold_text)
 
 def _spelling(folded: str) -> str:
     return folded.replace("ph", "f").replace("th", "t").replace("ae", "e").replace("ck", "c").translate(_SPELLING)
-
-
-@lru_cache(maxsize=4096)
-def _initial_of(first_two: str) -> str:
-    return _spelling(first_two)[:1]
-
-
-def _initial(folded: str) -> str:
-    """``_spelling(folded)[:1]``, without spelling the whole word."""
-    return _initial_of(folded[:2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,50 +124,57 @@ def place_forms(folded: str, lang: str | None) -> frozenset[str] | None:
     return None
 
 
-def same_name(a: str, b: str, similarity: float) -> bool:
-    """Whether two folded words can spell the same name (see the module doc)."""
-    if a == b:
-        return True
-    a, b = _spelling(a), _spelling(b)
-    if min(len(a), len(b)) >= 4 and a[:4] == b[:4]:
-        return True
-    if 2 * min(len(a), len(b)) < similarity * (len(a) + len(b)):
-        return False  # lengths alone rule the ratio out
-    return SequenceMatcher(None, a, b).ratio() >= similarity
+#: in a text up to this long, a name inside a longer word counts as carried ("Eurasia" has Asia);
+#: longer texts are read word by word only, so that their cost stays linear
+MAX_SUBSTRING_TEXT = 10_000
+#: at most this many close-spelling comparisons per name (the nearest lengths first), so that
+#: a huge article full of capitalised words costs time linear in its names
+MAX_COMPARISONS = 16
 
 
 class WordIndex:
-    """A text's words, to ask whether it spells a name: inside the folded text first (a name
-    carried as it is, or inside a longer word: "Parisian"), then close spellings among the
-    folded words (hyphenated ones also by their parts: "corona-krise") that share the name's
-    first letter (names keep it, after folding). The words are folded on the first miss."""
+    """A text's words (folded; hyphens split them: "corona-krise"), to ask whether it spells a
+    name: inside the text (up to ``MAX_SUBSTRING_TEXT`` characters: also inside a longer
+    word), the same word, the same first four letters ("Parisian" for Paris), or a close
+    spelling among words of the same first letter and a near length (names keep their first
+    letter, after folding). Time linear in the words and in the names asked."""
 
-    __slots__ = ("text", "_words", "folded", "_by_initial")
+    __slots__ = ("text", "folded", "_prefixes", "_by_initial")
 
-    def __init__(self, text: str, words: Callable[[], Iterable[str]]) -> None:
-        self.text = fold_text(text)
-        self._words = words
-        self.folded: set[str] | None = None
-        self._by_initial: dict[str, list[str]] | None = None
+    def __init__(self, text: str) -> None:
+        folded = fold_text(text)
+        self.text = folded if len(folded) <= MAX_SUBSTRING_TEXT else None
+        self.folded = set(_TOKEN.findall(folded))
+        self._prefixes: set[str] | None = None
+        self._by_initial: dict[str, dict[int, list[str]]] = {}
 
     def spells(self, forms: Iterable[str], similarity: float) -> bool:
-        """Whether the text spells one of ``forms`` (folded), as it is or closely (:func:`same_name`)."""
-        if any(f in self.text for f in forms):
+        """Whether the text spells one of ``forms`` (folded), as it is or closely (see the module doc)."""
+        if not self.folded.isdisjoint(forms) or (self.text is not None and any(f in self.text for f in forms)):
             return True
-        if self.folded is None:
-            self.folded = set()
-            for w in self._words():
-                if "-" in w:
-                    self.folded.update(fold(part) for part in w.split("-"))
-                else:
-                    self.folded.add(fold(w))
-        if not self.folded.isdisjoint(forms):
-            return True
-        if self._by_initial is None:
-            self._by_initial = {}
+        if self._prefixes is None:
+            self._prefixes = set()
             for f in self.folded:
-                self._by_initial.setdefault(_initial(f), []).append(f)
-        return any(same_name(f, w, similarity) for f in forms for w in self._by_initial.get(_initial(f), ()))
+                spelled = _spelling(f)
+                if len(spelled) >= 4:
+                    self._prefixes.add(spelled[:4])
+                self._by_initial.setdefault(spelled[:1], {}).setdefault(len(spelled), []).append(spelled)
+        return any(self._close(f, similarity) for f in forms)
+
+    def _close(self, form: str, similarity: float) -> bool:
+        spelled = _spelling(form)
+        if len(spelled) >= 4 and spelled[:4] in (self._prefixes or ()):
+            return True
+        by_length = self._by_initial.get(spelled[:1], {})
+        # lengths the ratio allows: 2 * min / (len(a) + len(b)) >= similarity
+        n = len(spelled)
+        lengths = sorted((k for k in by_length if 2 * min(n, k) >= similarity * (n + k)), key=lambda k: abs(k - n))
+        candidates = (w for k in lengths for w in by_length[k])
+        for _, w in zip(range(MAX_COMPARISONS), candidates):
+            matcher = SequenceMatcher(None, spelled, w)
+            if matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity:  # (an upper bound first)
+                return True
+        return False
 
 
 def _capitalised(text: str) -> list[tuple[str, int, int, bool]]:
@@ -200,10 +197,10 @@ def _inflected_common_word(lowered: str, lang: str | None, margin: float, min_zi
 
 
 def source_names(source: str, lang: str | None, margin: float, common_zipf: float,
-                 not_names: frozenset[str], found: Callable[[str], bool] = lambda folded: False) -> list[Name]:
-    """The names of a Latin-script source (see the module doc), in order, each once; words
-    for which ``found(folded word)`` is true (a translation has them as they are) are left out
-    unread, which saves the look-ups."""
+                 not_names: frozenset[str], found: Container[str] = frozenset()) -> list[Name]:
+    """The names of a Latin-script source (see the module doc), in order, each once; words in
+    ``found`` (folded: a translation has them as they are) are left out unread, which saves
+    the look-ups."""
     table = _exonyms(lang)
     by_frequency = has_word_list(lang)  # without the language's word list, only its places count
     names: dict[str, Name] = {}
@@ -215,7 +212,7 @@ def source_names(source: str, lang: str | None, margin: float, common_zipf: floa
                 names.setdefault(m.group(), Name(source[m.start():m.end()], m.start(), m.end(), table.phrases[m.group()]))
     for word, start, end, sentence_start in capitalised:
         folded, lowered = fold(word), word.lower()
-        if len(folded) < 3 or folded in not_names or folded in names or found(folded):
+        if len(folded) < 3 or folded in not_names or folded in names or folded in found:
             continue
         forms = place_forms(folded, lang)
         if forms is None:
@@ -242,7 +239,7 @@ def names_not_in_source(target: str, source: str, lang: str | None, max_english_
             continue
         if folded not in places and zipf_in(word.lower(), "en") >= max_english_zipf:
             continue
-        source_words = WordIndex(source, lambda: _TOKEN.findall(source)) if source_words is None else source_words
+        source_words = WordIndex(source) if source_words is None else source_words
         if not source_words.spells({folded} | to_names.get(folded, frozenset()), similarity):
             out.append((start, end, word))
     return out

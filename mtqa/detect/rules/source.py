@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -19,7 +20,7 @@ from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibr
 from mtqa.detect.names import Name, WordIndex, fold, names_not_in_source, source_names
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import LATIN_LETTERS, WORD, article_words, english_function_words, per_document, zipf_in
+from mtqa.detect.textutil import LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
 from mtqa.types import Document, Severity
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -151,9 +152,9 @@ def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     missing = [] if doc.article.source_lang == "de" else _lost_codes(source, target, ctx)
     stop = _folded(tuple(ctx.params["not_names"]))
     similarity = float(ctx.params["similarity"])
-    words = WordIndex(doc.text, lambda: article_words(doc))
+    words = WordIndex(doc.text)
     names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]), stop,
-                         found=words.text.__contains__)
+                         found=words.folded)
     missing += [n for n in names if not words.spells(n.forms, similarity) and all(n.text != m.text for m in missing)]
     for name in missing:
         start, end = _aligned_target(doc, name.start)
@@ -196,12 +197,25 @@ def _latin_source(doc: Document) -> bool:
 def _aligned_target(doc: Document, source_offset: int) -> tuple[int, int]:
     """The target sentences aligned with the source sentence at ``source_offset``; the whole
     translation when the alignment does not say."""
+    starts, spans = _target_spans_by_source_sentence(doc)
+    i = bisect_right(starts, source_offset) - 1
+    found = spans[i] if i >= 0 else None
+    return found if found is not None else (0, len(doc.text.rstrip()))
+
+
+@per_document
+def _target_spans_by_source_sentence(doc: Document) -> tuple[list[int], list[tuple[int, int] | None]]:
+    """Each source sentence's start (in order) and the span of the target sentences aligned
+    with it (None: not aligned, or no alignment)."""
     alignment = alignment_of(doc)
-    if alignment is not None:
-        for bead in alignment.beads:
-            if bead.target and any(alignment.sentences[i].start <= source_offset < alignment.sentences[i].end for i in bead.source):
-                return doc.sentences[bead.target[0]].start, doc.sentences[bead.target[-1]].end
-    return 0, len(doc.text.rstrip())
+    if alignment is None:
+        return [], []
+    spans: list[tuple[int, int] | None] = [None] * len(alignment.sentences)
+    for bead in alignment.beads:
+        if bead.target:
+            for i in bead.source:
+                spans[i] = (doc.sentences[bead.target[0]].start, doc.sentences[bead.target[-1]].end)
+    return [s.start for s in alignment.sentences], spans
 
 
 @rule("MT014", "name-not-in-source", "Accuracy/Mistranslation", "minor")
