@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
-from mtqa.detect.names import Name, WordIndex, fold, names_not_in_source, source_names
+from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_not_in_source, source_names
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
@@ -155,7 +155,8 @@ def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     words = WordIndex(doc.text)
     names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]), stop,
                          found=words.folded)
-    missing += [n for n in names if not words.spells(n.forms, similarity) and all(n.text != m.text for m in missing)]
+    codes = {n.text for n in missing}
+    missing += [n for n in names if n.text not in codes and not words.spells(n.forms, similarity)]
     for name in missing:
         start, end = _aligned_target(doc, name.start)
         english = sorted(name.forms - {fold(name.text)})
@@ -168,20 +169,31 @@ def _lost_codes(source: str, target: str, ctx: RuleContext) -> list[Name]:
     """Acronyms and codes of the source (NASA, G20, YouTube) that the lower-cased ``target`` lacks."""
     stop = _lowered(tuple(ctx.params["not_names"]))
     stem = int(ctx.params["stem"])
-    target_stems: set[str] | None = None
-    missing: list[Name] = []
+    searchable = len(target) <= MAX_SUBSTRING_TEXT  # (a substring search per code would be quadratic in a huge text)
+    target_words: set[str] | None = None
+    missing: dict[str, Name] = {}
     for m in _NAME.finditer(source):
         word = m.group()
-        sentence_start = m.start() == 0 or source[:m.start()].rstrip()[-1:] in ".!?:\"«“"
-        if (sentence_start and not word.isupper()) or word.lower() in stop or len(word) < 4:
+        lowered = word.lower()
+        if word in missing or lowered in stop or len(word) < 4 or (not word.isupper() and _starts_sentence(source, m.start())):
             continue
-        if word.lower() in target:
+        if searchable and lowered in target:
             continue
+        if target_words is None:
+            target_words = set(WORD.findall(target))
+            target_words |= {w[:stem] for w in target_words}
         # an inflected name keeps its stem ("Twitterze" -> Twitter, "Amerykanami" -> Americans)
-        target_stems = {w[:stem] for w in WORD.findall(target)} if target_stems is None else target_stems
-        if word.lower()[:stem] not in target_stems and all(word != n.text for n in missing):
-            missing.append(Name(word, m.start(), m.end(), frozenset({word.lower()})))
-    return missing
+        if lowered not in target_words and lowered[:stem] not in target_words:
+            missing[word] = Name(word, m.start(), m.end(), frozenset({lowered}))
+    return list(missing.values())
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether ``at`` starts ``text`` or follows (after spaces) what ends a sentence."""
+    i = at - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in ".!?:\"«“"
 
 
 @per_document
