@@ -306,6 +306,12 @@ def test_lost_name_points_at_its_aligned_sentence_and_its_source_span() -> None:
                           select=["MT004"])
     assert not mtqa.check("The talks were held in Germany with Trump.", source="Rozmowy odbyły się w Niemczech z Trumpem.",
                           source_lang="pl", select=["MT004", "MT014"])
+    # a place the source names in several words; a roman numeral is a number, not a code
+    assert not mtqa.check("They traded with the Netherlands in the 18th century.", source="Au făcut comerț cu Țările de Jos în secolul XVIII.",
+                          source_lang="ro", select=["MT004", "MT014"])
+    assert [f.code for f in mtqa.check("They traded with Paraguay in the 18th century.",
+                                       source="Au făcut comerț cu Țările de Jos în secolul XVIII.", source_lang="ro",
+                                       select=["MT004", "MT014"])] == ["MT004", "MT014"]
     # with no frequencies for the source language, a capitalised word is no evidence of a name
     for lang in ("ro", None):
         assert not mtqa.check("The Ministry of Health said so.", source="Ministerul Sănătății a declarat asta.",

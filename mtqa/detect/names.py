@@ -91,9 +91,10 @@ def _exonyms(lang: str | None) -> _Exonyms:
         if len(name) >= 5:
             by_prefix.setdefault(name[:4], []).append(name)
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    starts = frozenset(_TOKEN.findall(p)[0] for p in phrases)
     return _Exonyms({k: frozenset(v) for k, v in single.items()}, {k: frozenset(v) for k, v in phrases.items()},
-                    re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if phrases else None,
-                    frozenset(_TOKEN.match(p).group() for p in phrases), {k: tuple(v) for k, v in by_prefix.items()})  # type: ignore[union-attr]
+                    re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if phrases else None, starts,
+                    {k: tuple(v) for k, v in by_prefix.items()})
 
 
 @cache
@@ -104,11 +105,14 @@ def english_places() -> frozenset[str]:
 
 @cache
 def _english_forms_to_names(lang: str | None) -> dict[str, frozenset[str]]:
-    """Folded English place name -> its folded names in ``lang``."""
+    """Folded English place name -> its folded names in ``lang``, of one word or several
+    ("netherlands" -> {"tarile de jos"} in Romanian)."""
     out: dict[str, set[str]] = {}
-    for name, forms in _exonyms(lang).single.items():
-        for form in forms:
-            out.setdefault(form, set()).add(name)
+    table = _exonyms(lang)
+    for names in (table.single, table.phrases):
+        for name, forms in names.items():
+            for form in forms:
+                out.setdefault(form, set()).add(name)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -139,18 +143,22 @@ class WordIndex:
     spelling among words of the same first letter and a near length (names keep their first
     letter, after folding). Time linear in the words and in the names asked."""
 
-    __slots__ = ("text", "folded", "_prefixes", "_by_initial")
+    __slots__ = ("text", "folded", "_phrases", "_prefixes", "_by_initial")
 
     def __init__(self, text: str) -> None:
-        folded = fold_text(text)
-        self.text = folded if len(folded) <= MAX_SUBSTRING_TEXT else None
-        self.folded = set(_TOKEN.findall(folded))
+        self.text = fold_text(text)
+        self.folded = set(_TOKEN.findall(self.text))
+        self._phrases: dict[str, bool] = {}  # a name of several words ("tarile de jos"): in the text?
         self._prefixes: set[str] | None = None
         self._by_initial: dict[str, dict[int, list[str]]] = {}
 
     def spells(self, forms: Iterable[str], similarity: float) -> bool:
         """Whether the text spells one of ``forms`` (folded), as it is or closely (see the module doc)."""
-        if not self.folded.isdisjoint(forms) or (self.text is not None and any(f in self.text for f in forms)):
+        if not self.folded.isdisjoint(forms):
+            return True
+        if len(self.text) <= MAX_SUBSTRING_TEXT and any(f in self.text for f in forms):
+            return True
+        if any(self._has_phrase(f) for f in forms if not f.isalpha()):
             return True
         if self._prefixes is None:
             self._prefixes = set()
@@ -160,6 +168,13 @@ class WordIndex:
                     self._prefixes.add(spelled[:4])
                 self._by_initial.setdefault(spelled[:1], {}).setdefault(len(spelled), []).append(spelled)
         return any(self._close(f, similarity) for f in forms)
+
+    def _has_phrase(self, phrase: str) -> bool:
+        """Whether the text has this name of several words: searched once per name, so a huge
+        text costs one search per name of the table, not one per occurrence."""
+        if phrase not in self._phrases:
+            self._phrases[phrase] = phrase in self.text
+        return self._phrases[phrase]
 
     def _close(self, form: str, similarity: float) -> bool:
         spelled = _spelling(form)

@@ -28,6 +28,7 @@ _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\
 # acronyms and codes (NASA, G20, iPhone-style CamelCase): kept in translation, unlike place
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
 # to be translated too often for a check
+_ROMAN_NUMERAL = re.compile(r"[MDCLXVI]+")
 _NAME = re.compile(r"\b(?:[A-Z]{2,6}\d*|[A-Z]+\d+[A-Z\d]*|[A-Z]?[a-z]+[A-Z][A-Za-z]+)\b")
 _LATIN = re.compile(rf"[{LATIN_LETTERS}]+")
 _LETTERS_ANY = re.compile(r"[^\W\d_]+")
@@ -175,8 +176,9 @@ def _lost_codes(source: str, target: str, ctx: RuleContext) -> list[Name]:
     for m in _NAME.finditer(source):
         word = m.group()
         lowered = word.lower()
-        if word in missing or lowered in stop or len(word) < 4 or (not word.isupper() and _starts_sentence(source, m.start())):
-            continue
+        if word in missing or lowered in stop or len(word) < 4 or (not word.isupper() and _starts_sentence(source, m.start())) \
+                or _ROMAN_NUMERAL.fullmatch(word):
+            continue  # (a roman numeral is a number: MT001's)
         if searchable and lowered in target:
             continue
         if target_words is None:
