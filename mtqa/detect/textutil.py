@@ -20,8 +20,10 @@ WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 _ASCII_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 TERMINAL = ".!?…"
-#: the letters of Latin script (Basic Latin to Latin Extended-B, and Latin Extended Additional), for a character class
-LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
+#: the letters of Latin script beyond ASCII (Latin-1 to Latin Extended-B, Latin Extended
+#: Additional: é, ș, ł), and all of them, for character classes
+ACCENTED_LATIN = "À-ÖØ-öø-ɏḀ-ỿ"
+LATIN_LETTERS = "A-Za-z" + ACCENTED_LATIN
 CLOSERS = "\"'”’»)]"
 _TRAILING = " \t\n\u00a0" + CLOSERS
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibr
 from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_not_in_source, source_names
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
+from mtqa.detect.textutil import ACCENTED_LATIN, LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
 from mtqa.types import Document, Severity
 
 _CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
@@ -32,7 +32,7 @@ _ROMAN_NUMERAL = re.compile(r"[MDCLXVI]+")
 _NAME = re.compile(r"\b(?:[A-Z]{2,6}\d*|[A-Z]+\d+[A-Z\d]*|[A-Z]?[a-z]+[A-Z][A-Za-z]+)\b")
 _LATIN = re.compile(rf"[{LATIN_LETTERS}]+")
 _LETTERS_ANY = re.compile(r"[^\W\d_]+")
-_ACCENTED = re.compile(r"[À-ÖØ-öø-ɏḀ-ỿ]")  # Latin letters beyond ASCII: é, ș, ł
+_ACCENTED = re.compile(f"[{ACCENTED_LATIN}]")
 _NON_LATIN_LETTER = re.compile(rf"[^\W\d_{LATIN_LETTERS}]")
 
 
