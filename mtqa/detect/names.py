@@ -16,7 +16,8 @@ threshold: Werth, Rakoczy) or it is the English form of a place of the table (Pa
 Two spellings are the same name when they are equal once case, accents and a few spelling
 correspondences (k/c, y/i, w/v, z/s, j/i, q/c, ph/f, th/t, ae/e) are folded, share their
 first four letters (Artur/Arthur, Obamy/Obama), or are close (difflib ratio at least
-``similarity``: Otoman/Ottoman).
+``similarity``: Otoman/Ottoman). :class:`WordIndex` does the search, in time linear in the
+text and the names.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ fold = lru_cache(maxsize=1 << 16)(fold_text)
 
 
 def _spelling(folded: str) -> str:
+    """A folded word with the spelling correspondences above folded too ("tokyo" -> "tocio")."""
     return folded.replace("ph", "f").replace("th", "t").replace("ae", "e").replace("ck", "c").translate(_SPELLING)
 
 
