@@ -172,6 +172,11 @@ def test_mlqepe_and_demetr_extracts_rules_only() -> None:
     # a repeated word is what the repetition rules exist for; the unperturbed MT is mostly clean
     repeats = [v["flagged"] for k, v in per.items() if "repeat" in k]
     assert repeats and max(repeats) > de["unperturbed_flag_rate"]
+    # the name perturbations counted again on the Latin-script sources only (de, pl, cs, es, it here)
+    names = evaluate_demetr(str(EXTRACTS / "demetr_base.tsv"), str(EXTRACTS / "demetr_perturbations.tsv.gz"),
+                            Settings(fluency=False, crosslingual=False), None, 0, with_source=True)["names_latin_script"]
+    assert names["critical_id25_ne_removed"]["n"] < per["critical_id25_ne_removed"]["n"]
+    assert names["references_flagged"] is not None
 
 
 def test_cli_eval_tables_for_every_kind(capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,10 @@ DEGENERATE_PERTURBATIONS = ("minor_id1_repeat2", "minor_id2_repeat4", "critical_
                             "base_id33_shuffle_trans")
 DEMETR_LANGS = {"chinese_simple": "zh", "czech": "cs", "french": "fr", "german": "de", "hindi": "hi", "italian": "it",
                 "japanese": "ja", "polish": "pl", "russian": "ru", "spanish": "es"}
+#: source languages written in Latin script, where a name can be looked for as it is (issue 12's
+#: goals for the name perturbations are on these)
+LATIN_SCRIPT = frozenset({"cs", "de", "es", "fr", "it", "pl"})
+NAME_PERTURBATIONS = ("critical_id25_ne_removed", "critical_id9_ne_replaced")
 
 
 def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings, limit: int | None, seed: int,
@@ -45,10 +49,12 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
         sources, langs = [src[i] for i in ids_in_order], [lang[i] for i in ids_in_order]
     scores = score_texts(base.mt_sent.tolist() + pert.pert_sent.tolist() + references, settings, sources, langs, progress)
     by_id = dict(zip(base.id, scores[:len(base)]))
+    latin = set(base.id[base.lang_tag.map(DEMETR_LANGS).isin(LATIN_SCRIPT)]) if "lang_tag" in base else set()
     rows = []
     for r, s in zip(pert.itertuples(), scores[len(base):len(base) + len(pert)]):
         ref = by_id[r.id]
-        rows.append({"pert": r.pert_name, "severity": r.severity, "flagged": s["flagged"], "flagged_major": s["flagged_major"],
+        rows.append({"pert": r.pert_name, "severity": r.severity, "latin": r.id in latin,
+                     "flagged": s["flagged"], "flagged_major": s["flagged_major"],
                      "worse_est": s["est_mqm"] < ref["est_mqm"], "worse_quality": s["quality"] < ref["quality"],
                      "worse_slor": (s["slor"] < ref["slor"]) if s["slor"] is not None and ref["slor"] is not None else None})
     frame = pd.DataFrame(rows)
@@ -58,11 +64,18 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
                                      worse_slor=("worse_slor", "mean"))
     degenerate = frame[frame.pert.isin(DEGENERATE_PERTURBATIONS)]
     unperturbed = scores[:len(base)] + scores[len(base) + len(pert):]
+    names = frame[frame.pert.isin(NAME_PERTURBATIONS) & frame.latin]
+    latin_references = [s for i, s in zip(base.id, scores[len(base) + len(pert):]) if i in latin]
     return {"ids": len(ids), "unperturbed_flag_rate": rounded(np.mean([s["flagged"] for s in scores[:len(base)]])),
             "degenerate_recall_major": rounded(degenerate.flagged_major.mean()) if len(degenerate) else None,
             "degenerate_recall_major_per_kind": {k: rounded(v) for k, v in degenerate.groupby("pert").flagged_major.mean().items()},
             "unperturbed_major_flag_rate": rounded(np.mean([s["flagged_major"] for s in unperturbed])),
             "reference_major_flag_rate": rounded(np.mean([s["flagged_major"] for s in scores[len(base) + len(pert):]])) if references else None,
+            "names_latin_script": {
+                **{k: {"n": len(g), "flagged": rounded(g.flagged.mean()), "flagged_major": rounded(g.flagged_major.mean())}
+                   for k, g in names.groupby("pert")},
+                "references_flagged": rounded(np.mean([s["flagged"] for s in latin_references])) if latin_references else None,
+                "references_flagged_major": rounded(np.mean([s["flagged_major"] for s in latin_references])) if latin_references else None},
             "per_perturbation": {k: {c: (rounded(v) if c != "severity" else v) for c, v in row.items()} for k, row in per.iterrows()}}
 
 
@@ -76,4 +89,10 @@ def render_demetr(result: dict[str, Any]) -> str:
     for name, r in result["per_perturbation"].items():
         lines.append(f"{name:<34} {int(r['n']):>5} {shown(r['flagged']):>8} {shown(r['flagged_major']):>7} {shown(r['worse_est']):>9} "
                      f"{shown(r['worse_quality']):>8} {shown(r['worse_slor']):>10}")
+    names = result["names_latin_script"]
+    if any(k in names for k in NAME_PERTURBATIONS):
+        lines.append(f"names, Latin-script sources ({', '.join(sorted(LATIN_SCRIPT))}): "
+                     + "; ".join(f"{k.split('_', 2)[-1]} flagged {shown(names[k]['flagged'])} (major+ {shown(names[k]['flagged_major'])})"
+                                 for k in NAME_PERTURBATIONS if k in names)
+                     + f"; references flagged {shown(names['references_flagged'])} (major+ {shown(names['references_flagged_major'])})")
     return "\n".join(lines)
