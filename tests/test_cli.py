@@ -276,6 +276,9 @@ def test_lines_input_with_line_aligned_references_and_sources(tmp_path: Path, ca
     capsys.readouterr()
     assert score(tmp_path, str(hyp), "--input-format", "lines", "-s", str(src)) == 2
     assert "1 line(s)" in capsys.readouterr().err
+    # a plain text file is one article: the error says how to read it a segment a line
+    assert score(tmp_path, str(hyp), "-r", str(ref)) == 2
+    assert "--input-format lines" in capsys.readouterr().err
 
 
 def test_machine_formats_end_with_the_gate_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

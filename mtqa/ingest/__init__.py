@@ -177,7 +177,8 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
         yield article
     for lines, flag in ((references, names[0]), (sources, names[1])):
         if lines is not None and len(lines) != n:
-            raise UsageError(f"{flag}: {len(lines)} line(s), but the input has {n} segment(s); they must be line-aligned")
+            hint = " (one segment a line: --input-format lines)" if n == 1 else ""
+            raise UsageError(f"{flag}: {len(lines)} line(s), but the input has {n} segment(s); they must be line-aligned{hint}")
 
 
 def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
