@@ -73,7 +73,9 @@ def train(rows: list[dict[str, str]], check: Check) -> tuple[float, float, float
 def demetr(check: Check, limit: int | None) -> None:
     import pandas as pd
 
-    langs = {"czech": "cs", "french": "fr", "german": "de", "italian": "it", "polish": "pl", "spanish": "es"}
+    from mtqa.eval.demetr import DEMETR_LANGS, LATIN_SCRIPT
+
+    langs = {tag: lang for tag, lang in DEMETR_LANGS.items() if lang in LATIN_SCRIPT}
     base = pd.read_csv(EVAL / "demetr" / "demetr_base.tsv", sep="\t", quoting=3, keep_default_na=False)
     base = base[base.lang_tag.isin(langs)].head(limit)
     pert = pd.read_csv(EVAL / "demetr" / "demetr_perturbations.tsv.gz", sep="\t", quoting=3, keep_default_na=False)
