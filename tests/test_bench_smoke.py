@@ -30,6 +30,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "word_rule_precision": ["bench/word_rule_precision.py", "--segments", "2"],
         "build_foreign_words": ["bench/build_foreign_words.py", "--smoke", "--out", str(tmp / "foreign_words.tsv")],
         "build_exonyms": ["bench/build_exonyms.py", "--smoke", "--out", str(tmp / "exonyms.tsv")],
+        "build_cities": ["bench/build_cities.py", "--smoke", "--out", str(tmp / "cities.tsv")],
         "feature_ceiling": ["bench/feature_ceiling.py", MQM20, "--limit", "3", "--no-fluency"],
         "context_lm": ["bench/context_lm.py", "--segments", "2"],
         "calibrate_fluency": ["bench/calibrate_fluency.py", "--sentences", "12", "--out", str(tmp / "fluency.json")],

@@ -312,6 +312,16 @@ def test_lost_name_points_at_its_aligned_sentence_and_its_source_span() -> None:
     assert [f.code for f in mtqa.check("They traded with Paraguay in the 18th century.",
                                        source="Au făcut comerț cu Țările de Jos în secolul XVIII.", source_lang="ro",
                                        select=["MT004", "MT014"])] == ["MT004", "MT014"]
+    # a town of GeoNames (a Romanian one in a Romanian source; a world city in any) is a name, carried in
+    # any of its spellings; a town's name that starts a sentence may be a common word ("Vine": it comes)
+    [f] = mtqa.check("The two universities include eleven faculties.", source="Cele două universități din Galați includ 11 facultăți.",
+                     source_lang="ro", select=["MT004"])
+    assert "Galați" in f.message
+    assert not mtqa.check("The two universities in Galati include eleven faculties.",
+                          source="Cele două universități din Galați includ 11 facultăți.", source_lang="ro", select=["MT004"])
+    assert not mtqa.check("He travelled to Munich.", source="Pojechał do Monachium.", source_lang="pl", select=["MT004"])
+    assert "(Munich)" in mtqa.check("He travelled south.", source="Pojechał do Monachium.", source_lang="pl", select=["MT004"])[0].message
+    assert not mtqa.check("Spring comes late.", source="Vine primăvara târziu.", source_lang="ro", select=["MT004"])
     # with no frequencies for the source language, a capitalised word is no evidence of a name
     for lang in ("ro", None):
         assert not mtqa.check("The Ministry of Health said so.", source="Ministerul Sănătății a declarat asta.",

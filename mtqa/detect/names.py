@@ -63,46 +63,67 @@ def _spelling(folded: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    """A name of the source: where it is, and the folded forms the translation may carry it in."""
+    """A name of the source: where it is, the folded forms the translation may carry it in,
+    and its English name where the tables give one ("Spain" for "Spanien")."""
 
     text: str
     start: int
     end: int
     forms: frozenset[str]
+    english: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class _Exonyms:
-    single: dict[str, frozenset[str]]  # folded one-word name -> folded English forms
+    single: dict[str, frozenset[str]]  # folded one-word name -> folded English forms (a city: all its spellings)
+    english: dict[str, str]  # folded one-word name -> its English name(s), to show
+    cldr: frozenset[str]  # the names from CLDR (the others are towns of GeoNames)
     phrases: dict[str, frozenset[str]]  # folded names of several words ("grande-bretagne")
     phrase_pattern: re.Pattern[str] | None  # any of them, as whole words
     phrase_starts: frozenset[str]  # their first words ("grande"): no such word in a text, no phrase to look for
-    by_prefix: dict[str, tuple[str, ...]]  # the one-word names (five letters or more) by their first four letters
+    by_prefix: dict[str, tuple[str, ...]]  # CLDR's one-word names (five letters or more) by their first four letters
 
 
 @cache
 def _exonyms(lang: str | None) -> _Exonyms:
+    """The places of ``lang``: CLDR's exonyms, then the cities of ``data/cities.tsv`` (GeoNames)
+    read for it; a city's one-word spellings each stand for all of them."""
     single: dict[str, set[str]] = {}
     phrases: dict[str, set[str]] = {}
+    english: dict[str, set[str]] = {}
     for row in load_tsv("exonyms.tsv"):
         if row["lang"] == lang:
             name = fold(row["name"])
             (phrases if _TOKEN.fullmatch(name) is None else single).setdefault(name, set()).add(fold(row["english"]))
+            english.setdefault(name, set()).add(row["english"])
+    cldr = set(english)
+    for row in load_tsv("cities.tsv") if lang else ():
+        if row["scope"] == "*" or lang in row["scope"].split(","):
+            spellings = row["names"].split("|")
+            forms = {fold(s) for s in spellings}
+            for name in forms:
+                if len(name) >= 4 and _TOKEN.fullmatch(name) and name not in cldr:
+                    single.setdefault(name, set()).update(forms)
+                    english.setdefault(name, set()).add(spellings[0])
     by_prefix: dict[str, list[str]] = {}
-    for name in single:
-        if len(name) >= 5:
+    for name in cldr:  # (cities' names are too many to read inflected: "Țara" is not Taraz)
+        if len(name) >= 5 and name in single:
             by_prefix.setdefault(name[:4], []).append(name)
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     starts = frozenset(_TOKEN.findall(p)[0] for p in phrases)
-    return _Exonyms({k: frozenset(v) for k, v in single.items()}, {k: frozenset(v) for k, v in phrases.items()},
+    return _Exonyms({k: frozenset(v) for k, v in single.items()}, {k: ", ".join(sorted(v)) for k, v in english.items()},
+                    frozenset(cldr),
+                    {k: frozenset(v) for k, v in phrases.items()},
                     re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if phrases else None, starts,
                     {k: tuple(v) for k, v in by_prefix.items()})
 
 
 @cache
 def english_places() -> frozenset[str]:
-    """Folded one-word English place names of the table (Paraguay, Vienna)."""
-    return frozenset(f for row in load_tsv("exonyms.tsv") if _TOKEN.fullmatch(f := fold(row["english"])))
+    """Folded one-word English place names: CLDR's (Paraguay, Vienna) and the GeoNames names of
+    the world cities (Chicago, Lyon); local towns' names are too often common words."""
+    cities = (row["names"].split("|", 1)[0] for row in load_tsv("cities.tsv") if row["scope"] == "*")
+    return frozenset(f for name in (*(row["english"] for row in load_tsv("exonyms.tsv")), *cities) if _TOKEN.fullmatch(f := fold(name)))
 
 
 @cache
@@ -118,15 +139,15 @@ def _english_forms_to_names(lang: str | None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def place_forms(folded: str, lang: str | None) -> frozenset[str] | None:
-    """English forms of a source word that is a place of the table, inflected or not
-    ("hiszpanii" -> {"spain"}); None for any other word."""
+def place(folded: str, lang: str | None) -> str | None:
+    """The place of the table a source word names, inflected or not ("hiszpanii" ->
+    "hiszpania"); None for any other word."""
     table = _exonyms(lang)
     if folded in table.single:
-        return table.single[folded]
+        return folded
     for name in table.by_prefix.get(folded[:4], ()):  # an ending changed or added: Hiszpania -> Hiszpanii, Niemcy -> Niemczech
         if folded.startswith(name[:-1]) and len(folded) - len(name) <= 4:
-            return table.single[name]
+            return name
     return None
 
 
@@ -213,11 +234,12 @@ def _inflected_common_word(lowered: str, lang: str | None, margin: float, min_zi
     return False
 
 
-def source_names(source: str, lang: str | None, margin: float, common_zipf: float,
+def source_names(source: str, lang: str | None, margin: float, common_zipf: float, max_place_zipf: float,
                  not_names: frozenset[str], found: Container[str] = frozenset()) -> list[Name]:
     """The names of a Latin-script source (see the module doc), in order, each once; words in
     ``found`` (folded: a translation has them as they are) are left out unread, which saves
-    the look-ups."""
+    the look-ups. A place's name that the source language uses ``max_place_zipf`` or more is
+    read as the common word it also is ("Valea": a valley, and a village)."""
     table = _exonyms(lang)
     by_frequency = has_word_list(lang)  # without the language's word list, only its places count
     names: dict[str, Name] = {}
@@ -226,20 +248,23 @@ def source_names(source: str, lang: str | None, margin: float, common_zipf: floa
         for m in table.phrase_pattern.finditer(fold_text(source)):
             # offsets that folding kept (a ligature before the name would shift them)
             if fold_text(source[m.start():m.end()]) == m.group():
-                names.setdefault(m.group(), Name(source[m.start():m.end()], m.start(), m.end(), table.phrases[m.group()]))
+                names.setdefault(m.group(), Name(source[m.start():m.end()], m.start(), m.end(), table.phrases[m.group()],
+                                                 table.english[m.group()]))
     for word, start, end, sentence_start in capitalised:
         folded, lowered = fold(word), word.lower()
         if len(folded) < 3 or folded in not_names or folded in names or folded in found:
             continue
-        forms = place_forms(folded, lang)
-        if forms is None:
-            if sentence_start or word.isupper() or lang == "de" or not by_frequency:
-                continue  # a capital there says nothing (German capitalises every noun); acronyms are MT004's own
-            english, in_source = zipf_in(lowered, "en"), zipf_in(lowered, lang)
-            if english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):
-                continue  # a word of the source language's own vocabulary
-            forms = frozenset()
-        names[folded] = Name(word, start, end, forms | {folded})
+        key = place(folded, lang)
+        # (a town's name starting a sentence may be a common word there: Romanian "Vine", it comes)
+        if key is not None and (key in table.cldr or not sentence_start) and zipf_in(lowered, lang) < max_place_zipf:
+            names[folded] = Name(word, start, end, table.single[key] | {folded}, table.english[key])
+            continue
+        if sentence_start or word.isupper() or lang == "de" or not by_frequency:
+            continue  # a capital there says nothing (German capitalises every noun); acronyms are MT004's own
+        english, in_source = zipf_in(lowered, "en"), zipf_in(lowered, lang)
+        if english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):
+            continue  # a word of the source language's own vocabulary
+        names[folded] = Name(word, start, end, frozenset({folded}))
     return sorted(names.values(), key=lambda n: n.start)
 
 

@@ -154,14 +154,13 @@ def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     stop = _folded(tuple(ctx.params["not_names"]))
     similarity = float(ctx.params["similarity"])
     words = WordIndex(doc.text)
-    names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]), stop,
-                         found=words.folded)
+    names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]),
+                         float(ctx.params["max_place_zipf"]), stop, found=words.folded)
     codes = {n.text for n in missing}
     missing += [n for n in names if n.text not in codes and not words.spells(n.forms, similarity)]
     for name in missing:
         start, end = _aligned_target(doc, name.start)
-        english = sorted(name.forms - {fold(name.text)})
-        shown = f"{name.text} ({', '.join(e.title() for e in english)})" if english else name.text
+        shown = f"{name.text} ({name.english})" if name.english and fold(name.english) != fold(name.text) else name.text
         yield Hit(start, end, f"a name of the source is missing from the translation: {shown}",
                   suggestion="check that the name is translated or kept", source_span=(name.start, name.end))
 
