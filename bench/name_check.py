@@ -38,7 +38,7 @@ def sweep_check(margin: float, max_english_zipf: float, max_place_zipf: float = 
     """Either rule's name part with these settings (acronyms left out)."""
     def flagged(source: str, target: str, lang: str) -> bool:
         words = WordIndex(target)
-        lost = any(not words.spells(n.forms, similarity) for n in source_names(source, lang, margin, 3.0, max_place_zipf, frozenset()))
+        lost = any(not words.spells(n.forms, similarity) for n in source_names(source, lang, margin, 3.0, max_place_zipf, (2.0, 5.5), frozenset()))
         return lost or bool(names_not_in_source(target, source, lang, max_english_zipf, similarity))
     return flagged
 

@@ -322,6 +322,10 @@ def test_lost_name_points_at_its_aligned_sentence_and_its_source_span() -> None:
     assert not mtqa.check("He travelled to Munich.", source="Pojechał do Monachium.", source_lang="pl", select=["MT004"])
     assert "(Munich)" in mtqa.check("He travelled south.", source="Pojechał do Monachium.", source_lang="pl", select=["MT004"])[0].message
     assert not mtqa.check("Spring comes late.", source="Vine primăvara târziu.", source_lang="ro", select=["MT004"])
+    # starting a sentence, a word is a name when English uses it as often as the source language
+    # ("Trump"), and no common English word ("Are": Romanian for "has")
+    assert mtqa.check("He said he would come.", source="Trump a spus că va veni.", source_lang="ro", select=["MT004"])
+    assert not mtqa.check("He has a big house.", source="Are o casă mare.", source_lang="ro", select=["MT004"])
     # with no frequencies for the source language, a capitalised word is no evidence of a name
     for lang in ("ro", None):
         assert not mtqa.check("The Ministry of Health said so.", source="Ministerul Sănătății a declarat asta.",

@@ -1,17 +1,23 @@
 """Names across a Latin-script source and its English translation (MT004 lost-name, MT014 name-not-in-source).
 
 A capitalised word of the source is taken for a name, not a capitalised common noun, on one
-of two kinds of evidence:
+of three kinds of evidence:
 
 * the exonym table (``data/exonyms.tsv``, CLDR place names: Spanien -> Spain, Wien ->
   Vienna), read with inflected endings (Hiszpanii, Niemczech);
+* the town table (``data/cities.tsv``, GeoNames: the towns of the source language's
+  countries and the world's cities, each with its Latin-script spellings), read as written
+  and not at a sentence start (too many towns are named like common words to guess endings);
 * frequencies (wordfreq): English uses the word about as often as the source language does
   (Trump, Twitter, Achleiten: names travel unchanged), and no shorter form of it is a
   common word of the source language alone (Francezii, Vânătorii are inflected nouns).
+  Starting a sentence, a word needs more: English uses it at least as often as the source
+  language, and it is no common English word (Trump; not Are, Romanian for "has").
   A source language without a wordfreq list (or none given) has only its places checked.
 
 A capitalised word of the translation is a name when English rarely uses it (Zipf below a
-threshold: Werth, Rakoczy) or it is the English form of a place of the table (Paraguay).
+threshold: Werth, Rakoczy), the English form of a place of the exonym table (Paraguay) or
+the name of a world city (Chicago).
 
 Two spellings are the same name when they are equal once case, accents and a few spelling
 correspondences (k/c, y/i, w/v, z/s, j/i, q/c, ph/f, th/t, ae/e) are folded, share their
@@ -235,11 +241,13 @@ def _inflected_common_word(lowered: str, lang: str | None, margin: float, min_zi
 
 
 def source_names(source: str, lang: str | None, margin: float, common_zipf: float, max_place_zipf: float,
-                 not_names: frozenset[str], found: Container[str] = frozenset()) -> list[Name]:
+                 start_zipf: tuple[float, float], not_names: frozenset[str], found: Container[str] = frozenset()) -> list[Name]:
     """The names of a Latin-script source (see the module doc), in order, each once; words in
     ``found`` (folded: a translation has them as they are) are left out unread, which saves
     the look-ups. A place's name that the source language uses ``max_place_zipf`` or more is
-    read as the common word it also is ("Valea": a valley, and a village)."""
+    read as the common word it also is ("Valea": a valley, and a village). A word starting a
+    sentence is a name only when English uses it as often as the source language does, with
+    a Zipf in ``start_zipf`` (from, below)."""
     table = _exonyms(lang)
     by_frequency = has_word_list(lang)  # without the language's word list, only its places count
     names: dict[str, Name] = {}
@@ -259,10 +267,13 @@ def source_names(source: str, lang: str | None, margin: float, common_zipf: floa
         if key is not None and (key in table.cldr or not sentence_start) and zipf_in(lowered, lang) < max_place_zipf:
             names[folded] = Name(word, start, end, table.single[key] | {folded}, table.english[key])
             continue
-        if sentence_start or word.isupper() or lang == "de" or not by_frequency:
-            continue  # a capital there says nothing (German capitalises every noun); acronyms are MT004's own
+        if word.isupper() or lang == "de" or not by_frequency:
+            continue  # German capitalises every noun; acronyms are MT004's own
         english, in_source = zipf_in(lowered, "en"), zipf_in(lowered, lang)
-        if english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):
+        if sentence_start:  # a capital says little there: only a word English uses as often, and no common one ("Putin", not "Are")
+            if not (start_zipf[0] <= english < start_zipf[1] and english >= in_source):
+                continue
+        elif english < in_source - margin or _inflected_common_word(lowered, lang, margin, common_zipf):
             continue  # a word of the source language's own vocabulary
         names[folded] = Name(word, start, end, frozenset({folded}))
     return sorted(names.values(), key=lambda n: n.start)

@@ -136,11 +136,12 @@ def _folded(words: tuple[str, ...]) -> frozenset[str]:
 def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """A name of a Latin-script source that the translation does not carry.
 
-    Three kinds of name: an acronym or code (NASA, G20, CamelCase names like YouTube); a
+    Four kinds of name: an acronym or code (NASA, G20, CamelCase names like YouTube); a
     place CLDR names in the source language (Spanien, Hiszpanii: the translation must say
-    Spain); a capitalised word that English uses about as often as the source language
-    (Trump, Achleiten: names travel unchanged), while common words of the source language
-    and their inflected forms (Francezii) are not names (``mtqa.detect.names``).
+    Spain); a town of GeoNames, in any of its spellings (Galați, Monachium: Munich); a
+    capitalised word that English uses about as often as the source language (Trump,
+    Achleiten: names travel unchanged), while common words of the source language and their
+    inflected forms (Francezii) are not names (``mtqa.detect.names``).
     Why: a name lost in translation is an omission or a wrong entity, and reads fluently.
     German capitalises every noun (Kind, Person, Wiederaufbauprozess), so a German source's
     names are only its places.
@@ -155,7 +156,8 @@ def lost_name(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     similarity = float(ctx.params["similarity"])
     words = WordIndex(doc.text)
     names = source_names(source, doc.article.source_lang, float(ctx.params["margin"]), float(ctx.params["common_zipf"]),
-                         float(ctx.params["max_place_zipf"]), stop, found=words.folded)
+                         float(ctx.params["max_place_zipf"]), (float(ctx.params["start_min_zipf"]), float(ctx.params["start_max_zipf"])),
+                         stop, found=words.folded)
     codes = {n.text for n in missing}
     missing += [n for n in names if n.text not in codes and not words.spells(n.forms, similarity)]
     for name in missing:
