@@ -16,8 +16,9 @@ world city), then its Latin-script spellings, de-duplicated once case and accent
 folded, its GeoNames name first. MT004 takes a source word that is one of them for a name
 the translation must carry in one of its spellings.
 
-``WORLD_CITY`` was chosen on MLQE-PE ro-en train with ``bench/name_check.py``: 300,000
-found 0.2 points more removed names than 1,000,000, with 0.02 points more post-edits flagged.
+``WORLD_CITY`` was chosen on MLQE-PE ro-en train in an ad-hoc run like ``bench/name_check.py``'s:
+300,000 found 0.2 points more removed names than 1,000,000, with 0.02 points more post-edits
+flagged (docs/EVALUATION.md).
 """
 
 from __future__ import annotations

@@ -102,10 +102,12 @@ def main() -> None:
     rows = rows[:30 if args.smoke else args.rows]
     print(f"MLQE-PE ro-en train, {len(rows)} post-edits")
     print("| setting | post-edits flagged | recall: name removed | recall: name replaced |\n|---|---|---|---|")
-    settings = [(1.0, 2.5)] if args.smoke else [(0.5, 2.5), (1.0, 2.5), (1.5, 2.5), (1.0, 2.0), (1.0, 3.0)]
-    for margin, max_english in settings:
-        fa, rm, rp, pairs = train(rows, sweep_check(margin, max_english))
-        print(f"| margin {margin:g}, English Zipf below {max_english:g} | {fa:.4f} | {rm:.3f} | {rp:.3f} ({pairs} pairs) |")
+    settings = [(1.0, 2.5, 5.5)] if args.smoke else [(0.5, 2.5, 5.5), (1.0, 2.5, 5.5), (1.5, 2.5, 5.5), (1.0, 2.0, 5.5),
+                                                    (1.0, 3.0, 5.5), (1.0, 2.5, 5.0), (1.0, 2.5, 6.0)]
+    for margin, max_english, max_place in settings:
+        fa, rm, rp, pairs = train(rows, sweep_check(margin, max_english, max_place))
+        print(f"| margin {margin:g}, English Zipf below {max_english:g}, places below Zipf {max_place:g} | {fa:.4f} | {rm:.3f} | "
+              f"{rp:.3f} ({pairs} pairs) |")
     fa, rm, rp, pairs = train(rows, shipped_check)
     print(f"| MT004 + MT014 as shipped | {fa:.4f} | {rm:.3f} | {rp:.3f} ({pairs} pairs) |")
     if args.demetr:
