@@ -57,6 +57,13 @@ def human_translations(per_language: int | None, seed: int = 0,
     return out
 
 
+def general2022_references(per_language: int | None, seed: int = 0) -> list[tuple[str, str]]:
+    """(source, human translation) pairs of MQM generalMT2022 zh-en (a TRAIN part: news, e-commerce,
+    social, conversation), reference A; with ``per_language``, a seeded sample of that many."""
+    pairs = [(r["source"], r["reference_A"]) for r in _rows(EVAL / "mqm_zhen" / "mqm_zhen_generalMT2022_sources.tsv")]
+    return random.Random(seed).sample(pairs, min(per_language, len(pairs))) if per_language else pairs
+
+
 def emit(result: dict, out: Path, smoke: bool) -> None:  # type: ignore[type-arg]
     """Print a calibration and, unless ``smoke``, write it to ``out`` (a data file of mtqa)."""
     print(json.dumps(result, indent=1))

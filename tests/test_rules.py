@@ -261,6 +261,34 @@ def test_english_numbers_written_with_codes_scales_and_words() -> None:
     assert flagged("The total prize reached USD12.16 million.", "总奖金额达到1116万美元。") == ["12.16"]
 
 
+def test_chinese_ranges_lists_dates_and_spaced_scales() -> None:
+    """Ways of writing numbers found on the WMT22 general zh-en references (train): each was a false alarm."""
+    import mtqa
+
+    def flagged(target: str, source: str, lang: str = "zh") -> list[str]:
+        return [f.text for f in mtqa.check(target, source=source, source_lang=lang, select=["MT001"])]
+
+    assert flagged("The amount reached 1.77 trillion yuan.", "交易金额达到1.77万亿元。") == []  # 万亿
+    assert flagged("The amount reached 1.87 trillion yuan.", "交易金额达到1.77万亿元。") == ["1.87"]
+    assert flagged("The daily income exceeds 8.2 million US dollars.", "日收入超过 820 万美元。") == []  # a space before 万
+    assert flagged("The daily income exceeds 9.2 million US dollars.", "日收入超过 820 万美元。") == ["9.2"]
+    assert flagged("An income of $100 billion to $200 billion.", "每年有1,000亿到2,000亿美元的收入。") == []  # 1,000亿
+    assert flagged("70% or 80% of them can be saved.", "百分之七八十能救过来。") == []  # a range of neighbours
+    assert flagged("60% or 70% of them can be saved.", "百分之七八十能救过来。") == ["60%"]
+    assert flagged("In the 1960s and 1970s, Intel led the world.", "上世纪六七十年代，英特尔领先世界。") == []
+    assert flagged("Suitable for grades 3, 4, 5 and 6.", "适合小学生三四五六年级阅读。") == []  # a list
+    assert flagged("The fund for the June 4th orphans.", "六四孤儿教育基金。") == []  # a date
+    assert flagged("In 1989 the fund was set up.", "一九九八年设立基金。") == ["1989"]  # a year, digit by digit
+    assert flagged("A photographer born after 1995.", "摄影师是95后。") == []
+    assert flagged("A photographer born after 1996.", "摄影师是95后。") == ["1996"]
+    # a date of digits: the year is checked, the day and month help; 1.77 is no clock time
+    assert flagged("On June 11, 2021, some were sold.", "2021.6.11部分售出。") == []
+    assert flagged("Some were sold.", "2021.6.11部分售出。") == ["Some were sold."]
+    assert flagged("The meeting is on 21 June 2021.", "Das Treffen ist am 20.06.2021.", "de") == ["21"]
+    assert flagged("It rose by 42.08%.", "增长42.80%。") == ["42.08%"]
+    assert flagged("The meeting starts at 9:30.", "Întâlnirea începe la ora 9.30.", "ro") == []
+
+
 def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     from mtqa.detect import detect, select_rules
     from mtqa.segment import segment

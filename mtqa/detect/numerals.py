@@ -39,8 +39,16 @@ _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百�
 #: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-#: a number in Chinese or Japanese characters, digits or both ("七万八千", "7万8千", "1.2万", "二〇一九")
-_CJK_MIXED = re.compile(r"[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*[零〇一二两兩三四五六七八九十百千万萬亿億][0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*")
+#: a number in Chinese or Japanese characters, digits or both ("七万八千", "7万8千", "1.2万", "二〇一九",
+#: "1,000亿": a comma groups thousands)
+_CJK_MIXED = re.compile(r"(?:[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]|,(?=\d{3}))*[零〇一二两兩三四五六七八九十百千万萬亿億]"
+                        r"[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]*")
+#: neighbouring digits in characters: a range ("七八十", 70 or 80; "十七八", 17 or 18; "两三百", 200 or 300) or,
+#: with no unit, a list or a date ("三四五六年级", grades 3 to 6; "六四", June 4)
+_CJK_DIGIT_RUN = re.compile(r"(十?)([一二两兩三四五六七八九]{2,})([十百千万萬亿億]*)")
+#: a date of digits: 2021.6.11, 2021-06-11, 11.6.2021, 11/06/2021 (its year is checked; its day and month
+#: only help, like a clock time's numbers)
+_DATE = re.compile(r"(?<![\d.])(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./])\d{1,2}\2\d{4})(?![\d.]\d)")
 _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 #: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
 _CJK_KILO_UNITS = "伏瓦米克焦赫"
@@ -58,7 +66,7 @@ def cjk_mixed_value(text: str) -> float | None:
     number: float | None = None
     cjk_digits = False  # the number so far is CJK digits, so a next one appends (二〇一九)
     seen = False
-    for run in re.findall(r"[0-9.]+|.", text):
+    for run in re.findall(r"[0-9.]+|.", text.replace(",", "")):
         if run[0] in "0123456789.":
             try:
                 number, cjk_digits = float(run), False
@@ -72,13 +80,26 @@ def cjk_mixed_value(text: str) -> float | None:
             number, cjk_digits = None, False
         elif run in _CJK_BIG:
             value = section + (number or 0.0)
-            if _CJK_BIG[run] == 1e8:
-                result = (result + (value or 1.0)) * 1e8
+            if _CJK_BIG[run] == 1e8:  # (万亿: ten thousand times a hundred million, a trillion)
+                result = (result + value) * 1e8 if result or value else 1e8
             else:
                 result += (value or 1.0) * 1e4
             section, number, cjk_digits = 0.0, None, False
         seen = True
     return result + section + (number or 0.0) if seen else None
+
+
+def _cjk_digit_readings(numeral: str) -> list[float]:
+    """The values of a numeral in characters read digit by digit (see ``_CJK_DIGIT_RUN``): 七八十 ->
+    [70, 80], 十七八 -> [17, 18], 三四五六 -> [3, 4, 5, 6], 六四 -> [6, 4]; [] for any other numeral."""
+    m = _CJK_DIGIT_RUN.fullmatch(numeral)
+    if m is None:
+        return []
+    prefix, digits, unit = m.groups()
+    values = [_CJK_DIGITS[d] for d in digits]
+    if (prefix or unit) and any(b != a + 1 for a, b in zip(values, values[1:])):
+        return []  # (with a unit, only neighbours make a range)
+    return [v for d in digits if (v := cjk_mixed_value(prefix + d + unit)) is not None]
 
 
 _ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
@@ -93,8 +114,9 @@ _ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
     m: float(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)} | {"sept": 9.0}
 # "June 20" carries the source's 6月20日, 20.06. or 20/6; "eighth" its 8回戦
 #: a clock time: its numbers are checked as a time, not one by one ("9:30" for 9点半, "3:40 a.m." for 3.40 Uhr)
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?|o'clock|h\b|Uhr|heures?|horas?|ore|時|时|点|點)",
-                   re.IGNORECASE)
+#: ("9.30" is a time, "1.77" or "2.50 million" is not)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\.[0-5]\d\b(?!\s?(?:%|percent|per cent|thousand|[mbtr]illion|[万萬亿億]))"
+                   r"|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?|o'clock|h\b|Uhr|heures?|horas?|ore|時|时|点|點)", re.IGNORECASE)
 
 
 def _value(token: str, lang: str | None) -> float | None:
@@ -180,6 +202,10 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
     found = []
     has_digit = _DIGITS.search(text) is not None  # times, written numbers and digits all need one
     clock = [m.span() for m in _TIME.finditer(text)] if has_digit else []
+    dates = [m.span() for m in _DATE.finditer(text)] if has_digit else []
+    for a, b in dates:  # the year is checked; the day and month only help (the digits' pass below lists them)
+        year = re.search(r"\d{4}", text[a:b])
+        found.append(Number(float(year.group()), a + year.start(), a + year.end()))
     # 1万1000 = 11,000, 7万8千 = 78,000: digits with CJK units are one number written; the
     # digits inside only help matching; numbers in characters alone (七十) only help too
     if not text.isascii():
@@ -198,17 +224,23 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
                 clock.append((m.start(), m.start() + len(numeral)))
             elif m.group() == numeral and following == "成" and value <= 10:
                 found.append(Number(value * 10, m.start(), m.end() + 1, written=False))  # 八成 = 80%
+            if not written:
+                found += [Number(v, m.start(), m.end(), written=False) for v in _cjk_digit_readings(numeral)]
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
     digits_text = _GLUED_CURRENCY.sub(lambda c: " " * len(c.group()), text) if has_digit else text  # (same offsets)
     for m in _NUMBER.finditer(digits_text) if has_digit else ():
         value = _value(m.group(), lang)
-        if value is None:
+        if value is None or any(a <= m.start() < b for a, b in dates):
             continue
         if any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
             found.append(Number(value, m.start(), m.end(), written=False))
             continue
         after = text[m.end():m.end() + 12]
-        cjk_after = after[1:] if after[:1] in "多余几" else after
+        if len(m.group()) == 2 and after[:1] in "后後":  # 95后: people born after 1995
+            found += [Number(v, m.start(), m.end(), written=False) for v in (value, 1900.0 + value, 2000.0 + value)]
+            continue
+        cjk_after = after.lstrip(" ")  # ("820 万": a space between digits and characters)
+        cjk_after = cjk_after[1:] if cjk_after[:1] in "多余几" else cjk_after
         scale = next((s for w, s in _CJK_SCALE.items() if cjk_after.startswith(w)), None)
         if cjk_after[:1] == "千" and cjk_after[1:2] in _CJK_KILO_UNITS:
             scale = None
