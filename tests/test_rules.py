@@ -287,6 +287,10 @@ def test_chinese_ranges_lists_dates_and_spaced_scales() -> None:
     assert flagged("The meeting is on 21 June 2021.", "Das Treffen ist am 20.06.2021.", "de") == ["21"]
     assert flagged("It rose by 42.08%.", "增长42.80%。") == ["42.08%"]
     assert flagged("The meeting starts at 9:30.", "Întâlnirea începe la ora 9.30.", "ro") == []
+    # a decade written apart ("1960 s", "1980’s"), a unit written onto a figure
+    assert flagged("In the 1960 s and 1980’s, Intel led.", "上世纪六十年代和八十年代，英特尔领先。") == []
+    assert flagged("The price is 3,999yuan.", "价格：3999 元") == []
+    assert flagged("The price is 3,899yuan.", "价格：3999 元") == ["3,899"]
 
 
 def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:

@@ -17,7 +17,9 @@ DECIMAL_COMMA = frozenset("de fr es it pt ru ro nl pl cs sk sl hr sr bg uk tr id
 # digits next to CJK characters count ("花了3万元"), next to Latin letters or digits they do not ("A380", "1st")
 # ... and not a number inside a name ("COVID-19", "G-20")
 # (a hyphen after a letter of any script joins a name: Ту-154, путча-1991)
-_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
+# (first: a unit written onto the number, "3,999yuan")
+_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)\d+(?:,\d{3})*(?:\.\d+)?(?=[a-z]{3,}(?![0-9A-Za-z]))"
+                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
                      r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])")
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
                 "mio": 1e6, "mrd": 1e9, "milliard": 1e9, "milliards": 1e9, "millones": 1e6, "millón": 1e6, "milioni": 1e6,
@@ -196,8 +198,9 @@ def reads_number_words(lang: str | None) -> bool:
 def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Number]:
     """Every number in ``text``: a following scale word multiplies ("3 millions", "3万");
     the bare value of a scaled number, a decade's two digits ("1990s" = 90年代), number
-    words (English, the source language's, or Chinese/Japanese numerals) and digits inside
-    names ("5G", "A380") are listed as unwritten helpers. With ``check_words``, English
+    words (English, the source language's, or Chinese/Japanese numerals, also read digit by
+    digit: 七八十 = 70 or 80, 六四 = 6 and 4), the day and month of a date of digits and
+    digits inside names ("5G", "A380") are listed as unwritten helpers. With ``check_words``, English
     cardinals from two to ninety ("three", "forty-two") are written numbers too."""
     found = []
     has_digit = _DIGITS.search(text) is not None  # times, written numbers and digits all need one
@@ -259,7 +262,9 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         previous = (number, scale, word.end()) if scale and word is not None else None
         if scale:
             found.append(Number(value, m.start(), m.end(), written=False))
-        if m.group().endswith("0s") and len(m.group()) == 5:  # the 1850s: the '50s of the 19th century
+        decade = m.group().endswith("0s") and len(m.group()) == 5 or (
+            len(m.group()) == 4 and m.group().endswith("0") and re.match(r" ?['’]?s\b", after))  # 1960s, 1960 s, 1980’s
+        if decade:  # the 1850s: the '50s of the 19th century
             found.append(Number(value % 100, m.start(), m.end(), written=False))
             found.append(Number(float(int(value) // 100 + 1), m.start(), m.end(), written=False))
         if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", m.group()) and re.match(r"\s*(?:GMT|UTC|hours?\b|h\b)", after):
