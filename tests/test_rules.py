@@ -195,6 +195,30 @@ def test_rules_have_docs_and_valid_metadata() -> None:
         assert isinstance(r.severity, Severity)
 
 
+def test_carried_items_end_where_chinese_text_starts() -> None:
+    """A URL or e-mail written into Chinese text (WMT22 general, train) ends at the first Chinese character."""
+    import mtqa
+
+    def flagged(target: str, source: str) -> list[str]:
+        return [f.message for f in mtqa.check(target, source=source, source_lang="zh", select=["MT002"])]
+
+    source = "请访问官网（http://www.example.com/p/6047）或写信给abc@example.com，或搜索公众号。"
+    assert flagged("Visit the website (http://www.example.com/p/6047) or write to abc@example.com.", source) == []
+    assert flagged("Visit the website or write to abc@example.com.", source) == [
+        "not carried over from the source: http://www.example.com/p/6047"]
+
+
+def test_photo_credit_needs_its_colon_by_or_agency() -> None:
+    """Lines of WMT22 general references (train) that name a picture or credit hours are no captions."""
+    for line in ("Color: as shown in the picture (color difference is inevitable in the photos, please ask us",
+                 "(1) With respect to online education of registered engineers, the credit hours (see below) count",
+                 "[Effect] Photo effects: I shot two outfits and it was overall nice"):
+        assert run_rules(f"Text.\n\n{line}\n\nMore text.", "MT103") == [], line
+    for line in ("(Apple Daily photo: the website is managed by Tao Ye)", "Protesters gather in the square / Getty Images",
+                 "The minister arrives at the summit (Pictures by Mo Jingna)"):
+        assert [h.code for h in run_rules(f"Text.\n\n{line}\n\nMore text.", "MT103")] == ["MT103"], line
+
+
 def test_scoped_lexicon_entries_need_the_source_language() -> None:
     text = "The company actually employs 500 people."
     assert run_rules(text, "MT301") == []

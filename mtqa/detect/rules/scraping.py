@@ -73,8 +73,11 @@ def boilerplate_footer(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
 
 
 @cache
-def _credit_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\b")
+def _credit_pattern(words: tuple[str, ...], agencies: tuple[str, ...]) -> re.Pattern[str]:
+    """A credit: one of ``words`` followed by ":" or "by" ("Photo: AFP"), or an agency's name."""
+    def alternatives(items: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w.lower()) for w in items)
+    return re.compile(rf"\b(?:{alternatives(words)})s?\s*(?::|by\b)|\b(?:{alternatives(agencies)})\b")
 
 
 @rule("MT103", "photo-caption", "Source/Scraping", "major")
@@ -87,7 +90,7 @@ def photo_caption(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     Example: "  US President Donald Trump and Russian President Vladimir Putin shake hands
     at their meeting in Helsinki, Finland, July 16, 2018"
     """
-    credits = _credit_pattern(tuple(ctx.params["credit_words"]))
+    credits = _credit_pattern(tuple(ctx.params["credit_words"]), tuple(ctx.params["credit_agencies"]))
     min_words = int(ctx.params["min_words"])
     for p in doc.paragraphs:
         body = p.text.strip()

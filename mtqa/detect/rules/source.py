@@ -23,7 +23,11 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import ACCENTED_LATIN, LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
 from mtqa.types import Document, Severity
 
-_CARRY = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)[@#][A-Za-z_][\w]{1,30}"
+# (a URL, an e-mail or a handle ends where Chinese or Japanese text, or its full-width punctuation, starts:
+# "https://example.com/p/6047，或搜索" is https://example.com/p/6047)
+_CJK_OR_FULL_WIDTH = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
+_CARRY = re.compile(rf"https?://[^\s<>\"{_CJK_OR_FULL_WIDTH}]+|www\.[^\s<>\"{_CJK_OR_FULL_WIDTH}]+"
+                    rf"|[A-Za-z0-9.+_-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|(?<![A-Za-z0-9_])[@#][A-Za-z_](?:(?![{_CJK_OR_FULL_WIDTH}])\w){{1,30}}"
                     r"|\{\{?\s*[\w.]+\s*\}?\}|%\(?\w*\)?[sd]|<[a-z][a-z0-9]*[^<>]*>|\$\{\w+\}")
 # acronyms and codes (NASA, G20, iPhone-style CamelCase): kept in translation, unlike place
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
