@@ -208,6 +208,21 @@ def test_carried_items_end_where_chinese_text_starts() -> None:
         "not carried over from the source: http://www.example.com/p/6047"]
 
 
+def test_foreign_script_leaves_chinese_punctuation_alone() -> None:
+    assert run_rules("Xinhua new media丨Beijing Hockey League fuels the Winter Olympics.", "MT502") == []
+    assert [h.text for h in run_rules("The 赣南丨region exported more fruit.", "MT502")] == ["赣南丨"]
+
+
+def test_low_compression_allows_long_lists() -> None:
+    honours = "; ".join(f"Professor {a} was awarded the honorary degree of Doctor of {b}"
+                        for a, b in (("Liu Zunyi", "Education"), ("Chen Kaixian", "Science"), ("Shuji Nakamura", "Science"),
+                                     ("Li Lanjuan", "Medicine"), ("Li Xiaoliang", "Business Administration"),
+                                     ("Zhu Lilan", "Science"), ("Jiang Chaohui", "Engineering"))) + "."
+    assert run_rules(honours, "MT712") == []
+    loop = "In the 1960s the number of " + "naked " * 80 + "carp declined."
+    assert [h.code for h in run_rules(loop, "MT712")] == ["MT712"]
+
+
 def test_photo_credit_needs_its_colon_by_or_agency() -> None:
     """Lines of WMT22 general references (train) that name a picture or credit hours are no captions."""
     for line in ("Color: as shown in the picture (color difference is inevitable in the photos, please ask us",

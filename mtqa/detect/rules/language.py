@@ -30,6 +30,9 @@ _SCRIPTS = (
     ("Georgian", r"[\u10a0-\u10ff]{2,}"),
     ("Armenian", r"[\u0530-\u058f]{2,}"),
 )
+#: characters of those blocks used as punctuation, kept by human translators too (WMT22 general, train):
+#: 丨 a bar in Chinese headlines ("Xinhua new media丨Beijing ..."), ・ a middle dot
+_CJK_PUNCTUATION = "丨丶・"
 _SCRIPT_RE = re.compile("|".join(f"(?P<s{i}>{pat})" for i, (_, pat) in enumerate(_SCRIPTS)))
 _ANY_SCRIPT = re.compile("[" + "".join(pat[1:pat.index("]")] for _, pat in _SCRIPTS) + "]")
 
@@ -111,6 +114,8 @@ def foreign_script(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if not _ANY_SCRIPT.search(doc.text):
         return
     for m in _SCRIPT_RE.finditer(doc.text):
+        if m.group().strip(_CJK_PUNCTUATION) == "":
+            continue
         script = _SCRIPTS[int(m.lastgroup[1:])][0]  # type: ignore[index]
         yield Hit(m.start(), m.end(), f"{script} text left in the English output: {m.group()!r}", suggestion="translate or transliterate it")
 
