@@ -4,7 +4,8 @@
 
 Train data: MQM newstest2020 zh-en (``mqm_zhen_newstest2020.tsv.gz``), a seeded sample of
 ``--segments`` segments with all 10 systems (human translations included: they are
-translations with MQM scores too). Every target runs through the same pipeline as
+translations with MQM scores too), and MQM generalMT2022 zh-en (``--general-segments`` of its
+segments with all 16 systems: news, e-commerce, social, conversation; scores only). Every target runs through the same pipeline as
 ``mtqa score``; each segment's features are summed over its sentences, and a ridge
 regression predicts ``mqm_score`` from them (findings keep MQM's own severity weights; see ``fit``). The ridge strength is chosen by 5-fold
 cross-validation grouped by segment (no segment in both folds). Two weight sets are
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -25,13 +27,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import EVAL  # noqa: E402
-from mtqa.eval.mqm import mqm_frame, read_mqm  # noqa: E402
+from bench.corpus import EVAL, _rows  # noqa: E402
+from mtqa.eval.mqm import MqmRow, mqm_frame, read_mqm  # noqa: E402
 from mtqa.config import Settings  # noqa: E402
 from mtqa.scoring import quality  # noqa: E402
 from mtqa.scoring.estimate import LM_FEATURES, RULE_FEATURES  # noqa: E402
 
 TRAIN = EVAL / "mqm_zhen" / "mqm_zhen_newstest2020.tsv.gz"
+GENERAL = EVAL / "mqm_zhen" / "mqm_zhen_generalMT2022_segscores.tsv.gz"
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "estimate.json"
 ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
 
@@ -112,20 +115,36 @@ def fit_per_100_words(frame, names: tuple[str, ...]) -> dict:  # type: ignore[no
             "fixed": {n: "MQM weight (mtqa/data/scoring.toml)" for n in fixed}}
 
 
+def general_rows(segments: int, seed: int) -> list[MqmRow]:
+    """All systems' rows of a seeded sample of generalMT2022 segments (ids offset by 100,000, so
+    that no segment id of newstest2020 is shared in the grouped cross-validation)."""
+    rows = list(_rows(GENERAL))
+    ids = sorted({int(r["seg_id"]) for r in rows})
+    keep = set(random.Random(seed).sample(ids, min(segments, len(ids))))
+    return [MqmRow(r["system"], 100_000 + int(r["seg_id"]), r["target"], float(r["mqm_score"]), float("nan"), [])
+            for r in rows if int(r["seg_id"]) in keep]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--segments", type=int, default=300)
+    ap.add_argument("--general-segments", type=int, default=600, help="generalMT2022 segments (0: none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-fluency-only", action="store_true", help="refit only the rules_only weights (fast)")
     ap.add_argument("--out", default=str(OUT), help="where to write (default: mtqa/data/estimate.json)")
     args = ap.parse_args()
     rows = read_mqm(str(TRAIN), args.segments, args.seed)
+    general = general_rows(args.general_segments, args.seed) if args.general_segments else []
     old = json.loads(OUT.read_text()) if OUT.exists() else {}
     result = {
         "about": "Weights of mtqa's estimated MQM (mtqa/scoring/estimate.py), fitted by bench/fit_estimate.py",
         "train": {"file": "eval-data/mqm_zhen/mqm_zhen_newstest2020.tsv.gz", "segments": args.segments, "seed": args.seed,
-                  "rows": len(rows), "command": f"python bench/fit_estimate.py --segments {args.segments} --seed {args.seed}"},
+                  "rows": len(rows), "general_file": "eval-data/mqm_zhen/mqm_zhen_generalMT2022_segscores.tsv.gz",
+                  "general_segments": args.general_segments, "general_rows": len(general),
+                  "command": f"python bench/fit_estimate.py --segments {args.segments} --general-segments {args.general_segments} "
+                             f"--seed {args.seed}"},
     }
+    rows = [*rows, *general]
     rules = mqm_frame(rows, Settings(fluency=False))
     result["rules_only"] = {**fit(rules, RULE_FEATURES), "per_100_words": fit_per_100_words(rules, RULE_FEATURES)}
     print("rules_only", result["rules_only"], flush=True)

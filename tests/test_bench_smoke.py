@@ -25,7 +25,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "cpu_peak": ["bench/cpu_peak.py", "--smoke"],
         "stream": ["bench/stream.py", "--work", str(tmp), "heuristics", "--sizes", "60", "--formats", "csv", "--jobs", "1", "2"],
         "fluency": ["bench/fluency.py", "--sentences", "6", "--bf16"],
-        "fit_estimate": ["bench/fit_estimate.py", "--segments", "3", "--out", str(tmp / "estimate.json")],
+        "fit_estimate": ["bench/fit_estimate.py", "--segments", "3", "--general-segments", "2", "--out", str(tmp / "estimate.json")],
         "rule_precision": ["bench/rule_precision.py", "--mlqepe-rows", "20", "--mqm-segments", "3", "--with-source"],
         "word_rule_precision": ["bench/word_rule_precision.py", "--segments", "2"],
         "build_foreign_words": ["bench/build_foreign_words.py", "--smoke", "--out", str(tmp / "foreign_words.tsv")],
