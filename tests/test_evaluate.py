@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -198,8 +199,9 @@ def goals_frame() -> pd.DataFrame:
             ("good", -1.0, -2.0, -1.0, seg < 2, 1, 1),
             ("bad", -5.0, -6.0, -3.0, True, 1, seg % 2),
         ):
-            rows.append({"system": system, "seg_id": seg, "mqm": mqm, "est_mqm": est, "lm_mean_logprob": lm,
-                         "flagged": flagged, "major_findings": major, "major_hits": hits})
+            quality = 90.0 if (system, seg) == ("good", 0) else 100 + est  # the headline errs on one segment
+            rows.append({"system": system, "seg_id": seg, "mqm": mqm, "est_mqm": est, "quality": quality,
+                         "lm_mean_logprob": lm, "flagged": flagged, "major_findings": major, "major_hits": hits})
     return pd.DataFrame(rows)
 
 
@@ -214,6 +216,14 @@ def test_goals_match_hand_computed_values() -> None:
     lo, hi = g["major_precision"]["ci95"]
     assert 0.5 <= lo <= 0.75 <= hi <= 1.0
     assert check(goals_frame(), is_human) == g  # seeded bootstrap: the same interval every run
+    # the headline's goals (issue 11) on the quality column: it ranks three segments like MQM (tau 1) and one
+    # with one pair of three wrong (tau 1/3): mean 5/6 over the LM's 1/3 -> ratio 2.5; system means 96, 94, 99
+    # against MQM -1, -5, 0
+    assert g["headline_grouped_kendall_ratio"]["value"] == 2.5 and g["headline_grouped_kendall_ratio"]["at_least"] == 1.0
+    expected = np.corrcoef([96.0, 94.0, 99.0], [-1.0, -5.0, 0.0])[0, 1]
+    assert g["headline_system_pearson"]["value"] == pytest.approx(expected, abs=1e-4) and g["headline_system_pearson"]["met"] is True
+    assert list(check(goals_frame().drop(columns="lm_mean_logprob"), is_human)) == [
+        "system_pearson", "headline_system_pearson", "major_precision", "human_flag_ratio"]  # no LM: no Kendall ratio
 
 
 def test_goals_report_a_miss() -> None:

@@ -41,24 +41,31 @@ def _kendall_per_segment(frame: pd.DataFrame, score: str) -> pd.Series:
     return frame.groupby("seg_id")[[score, "mqm"]].apply(tau)
 
 
-def _statistics(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, tuple[np.ndarray, Statistic]]:
-    """Per goal: a per-segment array and the statistic over a (resampled) set of its rows."""
-    out: dict[str, tuple[np.ndarray, Statistic]] = {}
+def _statistic(kind: str, score: str, frame: pd.DataFrame,
+               is_human: Callable[[str], bool]) -> tuple[np.ndarray, Statistic] | None:
+    """A per-segment array and the statistic ``kind`` over a (resampled) set of its rows, for
+    the mtqa column ``score``; None where the frame cannot give it (no LM, no human system)."""
     segs = np.sort(frame.seg_id.unique())
-    if frame.get("lm_mean_logprob") is not None and frame.lm_mean_logprob.notna().any():
-        taus = np.column_stack([_kendall_per_segment(frame, s).reindex(segs).to_numpy() for s in ("est_mqm", "lm_mean_logprob")])
-        out["grouped_kendall_ratio"] = (taus, _kendall_ratio)
-    est = frame.pivot_table(index="seg_id", columns="system", values="est_mqm").reindex(segs).to_numpy()
-    mqm = frame.pivot_table(index="seg_id", columns="system", values="mqm").reindex(segs).to_numpy()
-    out["system_pearson"] = (np.stack([est, mqm], axis=1), _system_pearson)
-    machine = frame[[not is_human(s) for s in frame.system]]
-    counts = machine.groupby("seg_id")[["major_findings", "major_hits"]].sum().reindex(segs, fill_value=0).to_numpy()
-    out["major_precision"] = (counts, lambda c: _ratio(c[:, 1].sum(), c[:, 0].sum()))
-    flagged = frame.pivot_table(index="seg_id", columns="system", values="flagged", aggfunc="mean").reindex(segs)
-    human = np.array([is_human(s) for s in flagged.columns])
-    if human.any() and (~human).any():
-        out["human_flag_ratio"] = (flagged.to_numpy(dtype=float), lambda f: _flag_ratio(f, human))
-    return out
+    if kind == "grouped_kendall_ratio":
+        if frame.get("lm_mean_logprob") is None or not frame.lm_mean_logprob.notna().any():
+            return None
+        taus = np.column_stack([_kendall_per_segment(frame, s).reindex(segs).to_numpy() for s in (score, "lm_mean_logprob")])
+        return taus, _kendall_ratio
+    if kind == "system_pearson":
+        mine = frame.pivot_table(index="seg_id", columns="system", values=score).reindex(segs).to_numpy()
+        mqm = frame.pivot_table(index="seg_id", columns="system", values="mqm").reindex(segs).to_numpy()
+        return np.stack([mine, mqm], axis=1), _system_pearson
+    if kind == "major_precision":
+        machine = frame[[not is_human(s) for s in frame.system]]
+        counts = machine.groupby("seg_id")[["major_findings", "major_hits"]].sum().reindex(segs, fill_value=0).to_numpy()
+        return counts, lambda c: _ratio(c[:, 1].sum(), c[:, 0].sum())
+    if kind == "human_flag_ratio":
+        flagged = frame.pivot_table(index="seg_id", columns="system", values="flagged", aggfunc="mean").reindex(segs)
+        human = np.array([is_human(s) for s in flagged.columns])
+        if not (human.any() and (~human).any()):
+            return None
+        return flagged.to_numpy(dtype=float), lambda f: _flag_ratio(f, human)
+    raise ValueError(f"eval_goals.toml: unknown statistic {kind!r}")
 
 
 def _kendall_ratio(taus: np.ndarray) -> float:
@@ -86,11 +93,14 @@ def check(frame: pd.DataFrame, is_human: Callable[[str], bool]) -> dict[str, Any
     conf = targets()
     rng = np.random.default_rng(conf["seed"])
     out = {}
-    for name, (data, stat) in _statistics(frame, is_human).items():
+    for name, goal in ((k, v) for k, v in conf.items() if isinstance(v, dict)):
+        computed = _statistic(goal.get("statistic", name), goal.get("score", "est_mqm"), frame, is_human)
+        if computed is None:
+            continue
+        data, stat = computed
         value = stat(data)
         draws = np.array([stat(data[rng.integers(0, len(data), len(data))]) for _ in range(conf["resamples"])])
         draws = draws[np.isfinite(draws)]
-        goal = conf[name]
         bound, target = ("at_least", goal["at_least"]) if "at_least" in goal else ("at_most", goal["at_most"])
         met = None if math.isnan(value) else (value >= target if bound == "at_least" else value <= target)
         ci = [_round(np.quantile(draws, 0.025)), _round(np.quantile(draws, 0.975))] if met is not None and len(draws) else None
