@@ -17,10 +17,11 @@ DECIMAL_COMMA = frozenset("de fr es it pt ru ro nl pl cs sk sl hr sr bg uk tr id
 # digits next to CJK characters count ("花了3万元"), next to Latin letters or digits they do not ("A380", "1st")
 # ... and not a number inside a name ("COVID-19", "G-20")
 # (a hyphen after a letter of any script joins a name: Ту-154, путча-1991)
-# (first: a unit written onto the number, "3,999yuan")
+# (first: a unit written onto the number, "3,999yuan"; a sign only where a word may start: "15%-26%" and
+# "+/-3%" are 26% and 3%)
 _NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)\d+(?:,\d{3})*(?:\.\d+)?(?=[a-z]{3,}(?![0-9A-Za-z]))"
-                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
-                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\W\d_])[-−+])?\d+(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])")
+                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
+                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])")
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
                 "mio": 1e6, "mrd": 1e9, "milliard": 1e9, "milliards": 1e9, "millones": 1e6, "millón": 1e6, "milioni": 1e6,
                 "milhões": 1e6, "millionen": 1e6, "milliarden": 1e9, "tausend": 1e3, "mil": 1e3, "mille": 1e3,
@@ -48,6 +49,12 @@ _CJK_MIXED = re.compile(r"(?:[0-9.零〇一二两兩三四五六七八九十百�
 #: neighbouring digits in characters: a range ("七八十", 70 or 80; "十七八", 17 or 18; "两三百", 200 or 300) or,
 #: with no unit, a list or a date ("三四五六年级", grades 3 to 6; "六四", June 4)
 _CJK_DIGIT_RUN = re.compile(r"(十?)([一二两兩三四五六七八九]{2,})([十百千万萬亿億]*)")
+#: what joins the ends of a range ("600 to 850 billion", "600至850亿", "2-3 Mio."): a scale after the
+#: upper end applies to the lower one too
+_RANGE_JOIN = re.compile(r"\s*(?:[-–—~～至到]|to|bis|à|a|al|do|până la)\s*")
+#: a list marker a translator may add: "1)" or "(1)" standing alone where a clause starts, at most 20
+#: (not an age after a noun: "ein Münchner (17)")
+_LIST_MARKER = re.compile(r"(?:^|(?<=[:;,.\n])|(?<=[:;,.\n] ))\(?\d{1,2}\)(?!\S)")
 #: a date of digits: 2021.6.11, 2021-06-11, 11.6.2021, 11/06/2021 (its year is checked; its day and month
 #: only help, like a clock time's numbers)
 _DATE = re.compile(r"(?<![\d.])(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./])\d{1,2}\2\d{4})(?![\d.]\d)")
@@ -211,6 +218,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         found.append(Number(float(year.group()), a + year.start(), a + year.end()))
     # 1万1000 = 11,000, 7万8千 = 78,000: digits with CJK units are one number written; the
     # digits inside only help matching; numbers in characters alone (七十) only help too
+    scales: dict[int, float] = {}  # start of each written scaled number -> its scale
     if not text.isascii():
         normal = unicodedata.normalize("NFKC", text)
         for m in _CJK_MIXED.finditer(normal):
@@ -223,6 +231,8 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
                 continue
             written = bool(re.search(r"\d", numeral)) and bool(re.search("[十百千万萬亿億]", numeral))
             found.append(Number(value, m.start(), m.start() + len(numeral), written=written))
+            if written and (lead := re.match(r"[\d.]+", numeral.replace(",", ""))) and _float(lead.group()):
+                scales[m.start()] = value / _float(lead.group())  # 850亿: 1e8
             if written:
                 clock.append((m.start(), m.start() + len(numeral)))
             elif m.group() == numeral and following == "成" and value <= 10:
@@ -230,6 +240,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             if not written:
                 found += [Number(v, m.start(), m.end(), written=False) for v in _cjk_digit_readings(numeral)]
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
+    plain: dict[int, int] = {}  # start of each written number without a scale -> its index in found
     digits_text = _GLUED_CURRENCY.sub(lambda c: " " * len(c.group()), text) if has_digit else text  # (same offsets)
     for m in _NUMBER.finditer(digits_text) if has_digit else ():
         value = _value(m.group(), lang)
@@ -258,6 +269,12 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             found[found.index(first)] = Number(first.value, first.start, first.end, written=False)
             found.append(Number(first.value + number.value, first.start, m.end()))
             number = Number(number.value, m.start(), m.end(), written=False)
+        if number.written and not scale and value <= 20 and _LIST_MARKER.match(text, m.start() - (text[m.start() - 1:m.start()] == "(")):
+            number = Number(value, m.start(), m.end(), written=False)  # "1)", "(2)": numbering, not a figure
+        if scale:
+            scales[m.start()] = scale
+        elif number.written:
+            plain[m.start()] = len(found)
         found.append(number)
         previous = (number, scale, word.end()) if scale and word is not None else None
         if scale:
@@ -273,6 +290,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             found.append(Number(float(m.group().replace(",", "")), m.start(), m.end(), written=False))
         if lang is None and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group()):  # "408.000" kept from the source's format
             found.append(Number(float(m.group().replace(".", "")), m.start(), m.end(), written=False))
+    _share_scales(found, plain, scales, text)
     if has_digit:
         found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
     if lang not in (None, "en", "zh", "ja", "ko"):
@@ -292,12 +310,41 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
                         written=check_words and m.group() in _CARDINALS and not any(c.start <= m.start() < c.end for c in compounds))
                  for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]
         found += words + compounds
-        for n in words + compounds:  # "five billion", "forty-two thousand": the scaled value helps too
+        for n in words + compounds:  # "five billion", "forty-two thousand", "five hundred thousand", "seven decades"
             word = _NEXT_WORD.match(lowered, n.end)
-            scale = _SCALE_WORDS.get(word.group(1).split("-")[0]) if word and 1 <= n.value < 100 else None
+            if word is None or not 1 <= n.value < 100:
+                continue
+            value, end = n.value, word.end()
+            if word.group(1) in ("hundred", "decades"):
+                value *= 100 if word.group(1) == "hundred" else 10
+                found.append(Number(value, n.start, end, written=False))
+                word = _NEXT_WORD.match(lowered, end)
+            scale = _SCALE_WORDS.get(word.group(1).split("-")[0]) if word else None
             if scale:
-                found.append(Number(n.value * scale, n.start, word.end(), written=False))
+                found.append(Number(value * scale, n.start, word.end(), written=False))
+        found += [Number(10.0, m.start(), m.end(), written=False) for m in re.finditer(r"\ba decade\b", lowered)]
     return found
+
+
+def _float(digits: str) -> float:
+    try:
+        return float(digits)
+    except ValueError:
+        return 0.0
+
+
+def _share_scales(found: list[Number], plain: dict[int, int], scales: dict[int, float], text: str) -> None:
+    """A written number without a scale, joined to a scaled one by a range ("600 to 850 billion"):
+    it takes that scale (600 billion), and its bare value helps."""
+    ends = sorted((found[i].end, i) for i in plain.values())
+    for start, scale in scales.items():
+        for end, i in reversed(ends):
+            if end <= start:
+                if scale > 1 and _RANGE_JOIN.fullmatch(text, end, start):
+                    first = found[i]
+                    found[i] = Number(first.value * scale, first.start, first.end)
+                    found.append(Number(first.value, first.start, first.end, written=False))
+                break
 
 
 def roman_value(m: re.Match[str]) -> float | None:
