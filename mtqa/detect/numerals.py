@@ -17,11 +17,14 @@ DECIMAL_COMMA = frozenset("de fr es it pt ru ro nl pl cs sk sl hr sr bg uk tr id
 # digits next to CJK characters count ("花了3万元"), next to Latin letters or digits they do not ("A380", "1st")
 # ... and not a number inside a name ("COVID-19", "G-20")
 # (a hyphen after a letter of any script joins a name: Ту-154, путча-1991)
-# (first: a unit written onto the number, "3,999yuan"; a sign only where a word may start: "15%-26%" and
-# "+/-3%" are 26% and 3%)
-_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)\d+(?:,\d{3})*(?:\.\d+)?(?=[a-z]{3,}(?![0-9A-Za-z]))"
-                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])"
-                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,]\d+)?%?(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?(?![0-9A-Za-z])")
+# (a sign only where a word may start: "15%-26%" and "+/-3%" are 26% and 3%; a unit of three or more
+# lower-case letters may be written onto the number: "3,999yuan")
+_NUMBER_END = r"(?:(?![0-9A-Za-z])|(?=[a-z]{3,}(?![0-9A-Za-z])))"
+_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?%?"
+                     rf"(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?{_NUMBER_END}"
+                     r"|(?<![0-9A-Za-z.,])(?<![^\W\d_]-)(?:(?<![^\s(\[{\"'“‘«])[-−+])?\d+(?:[.,]\d+)?%?"
+                     rf"(?:st|nd|rd|th|s|km|kg|cm|mm|ml|kW|kV|MW|GW|GB|MB|TB|m|g|t)?{_NUMBER_END}")
+_A_DECADE = re.compile(r"\ba decade\b")
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
                 "mio": 1e6, "mrd": 1e9, "milliard": 1e9, "milliards": 1e9, "millones": 1e6, "millón": 1e6, "milioni": 1e6,
                 "milhões": 1e6, "millionen": 1e6, "milliarden": 1e9, "tausend": 1e3, "mil": 1e3, "mille": 1e3,
@@ -57,7 +60,7 @@ _RANGE_JOIN = re.compile(r"\s*(?:[-–—~～至到]|to|bis|à|a|al|do|până la
 _LIST_MARKER = re.compile(r"(?:^|(?<=[:;,.\n])|(?<=[:;,.\n] ))\(?\d{1,2}\)(?!\S)")
 #: a date of digits: 2021.6.11, 2021-06-11, 11.6.2021, 11/06/2021 (its year is checked; its day and month
 #: only help, like a clock time's numbers)
-_DATE = re.compile(r"(?<![\d.])(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./])\d{1,2}\2\d{4})(?![\d.]\d)")
+_DATE = re.compile(r"\d(?<![\d.]\d)(?:\d{3}([./-])\d{1,2}\1\d{1,2}|\d?([./])\d{1,2}\2\d{4})(?![\d.]\d)")  # (a digit first: fast)
 _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 #: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
 _CJK_KILO_UNITS = "伏瓦米克焦赫"
@@ -290,7 +293,8 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             found.append(Number(float(m.group().replace(",", "")), m.start(), m.end(), written=False))
         if lang is None and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group()):  # "408.000" kept from the source's format
             found.append(Number(float(m.group().replace(".", "")), m.start(), m.end(), written=False))
-    _share_scales(found, plain, scales, text)
+    if scales and plain:
+        _share_scales(found, plain, scales, text)
     if has_digit:
         found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
     if lang not in (None, "en", "zh", "ja", "ko"):
@@ -322,7 +326,8 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             scale = _SCALE_WORDS.get(word.group(1).split("-")[0]) if word else None
             if scale:
                 found.append(Number(value * scale, n.start, word.end(), written=False))
-        found += [Number(10.0, m.start(), m.end(), written=False) for m in re.finditer(r"\ba decade\b", lowered)]
+        if "decade" in lowered:
+            found += [Number(10.0, m.start(), m.end(), written=False) for m in _A_DECADE.finditer(lowered)]
     return found
 
 
