@@ -356,6 +356,7 @@ def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     assert run("More than 272,000 infections were registered in Spain Spain.") == [("Spain Spain", "major")]
     assert run("He grew up in Wagga Wagga and met Cao Cao's heirs.") == []
     assert run("The pianist Li Li and the runner Fang Fang spoke.") == []  # Chinese given names repeat a syllable
+    assert run("A Swiss Omega OMEGA couple watch.") == []  # a brand glossed in capitals
     # with a source, a double is a name only if the source doubles it (or a Pinyin syllable)
     assert run("He was treated at the hospital in Graz Graz.", "Er wurde im Spital in Graz behandelt.") == [("Graz Graz", "major")]
     assert run("He was treated at the hospital in Graz Graz.", "他在格拉茨的医院接受治疗。") == [("Graz Graz", "major")]
