@@ -287,68 +287,60 @@ def test_chinese_numbers_in_characters_digits_or_both() -> None:
     assert [n.value for n in numbers("±1100千伏", "zh") if n.written] == [1100.0]  # kV, not thousands
 
 
-def test_english_numbers_written_with_codes_scales_and_words() -> None:
+def _mt001(target: str, source: str, lang: str = "zh") -> list[str]:
+    """The texts of MT001's findings on ``target`` against ``source``."""
     import mtqa
 
-    def flagged(target: str, source: str) -> list[str]:
-        return [f.text for f in mtqa.check(target, source=source, source_lang="zh", select=["MT001"])]
+    return [f.text for f in mtqa.check(target, source=source, source_lang=lang, select=["MT001"])]
 
+
+def test_english_numbers_written_with_codes_scales_and_words() -> None:
     # a currency code written onto the figure, a scale word with a hyphen, a number in words with a scale
-    assert flagged("The total prize reached USD11.16 million.", "总奖金额达到1116万美元。") == []
-    assert flagged("It covers 1.6 million-mu of land.", "160万亩土地。") == []
-    assert flagged("Six companies spent more than one billion yuan.", "有6家公司回购金额超10亿元。") == []
-    assert flagged("The total prize reached USD12.16 million.", "总奖金额达到1116万美元。") == ["12.16"]
+    assert _mt001("The total prize reached USD11.16 million.", "总奖金额达到1116万美元。") == []
+    assert _mt001("It covers 1.6 million-mu of land.", "160万亩土地。") == []
+    assert _mt001("Six companies spent more than one billion yuan.", "有6家公司回购金额超10亿元。") == []
+    assert _mt001("The total prize reached USD12.16 million.", "总奖金额达到1116万美元。") == ["12.16"]
 
 
 def test_chinese_ranges_lists_dates_and_spaced_scales() -> None:
     """Ways of writing numbers found on the WMT22 general zh-en references (train): each was a false alarm."""
-    import mtqa
-
-    def flagged(target: str, source: str, lang: str = "zh") -> list[str]:
-        return [f.text for f in mtqa.check(target, source=source, source_lang=lang, select=["MT001"])]
-
-    assert flagged("The amount reached 1.77 trillion yuan.", "交易金额达到1.77万亿元。") == []  # 万亿
-    assert flagged("The amount reached 1.87 trillion yuan.", "交易金额达到1.77万亿元。") == ["1.87"]
-    assert flagged("The daily income exceeds 8.2 million US dollars.", "日收入超过 820 万美元。") == []  # a space before 万
-    assert flagged("The daily income exceeds 9.2 million US dollars.", "日收入超过 820 万美元。") == ["9.2"]
-    assert flagged("An income of $100 billion to $200 billion.", "每年有1,000亿到2,000亿美元的收入。") == []  # 1,000亿
-    assert flagged("70% or 80% of them can be saved.", "百分之七八十能救过来。") == []  # a range of neighbours
-    assert flagged("60% or 70% of them can be saved.", "百分之七八十能救过来。") == ["60%"]
-    assert flagged("In the 1960s and 1970s, Intel led the world.", "上世纪六七十年代，英特尔领先世界。") == []
-    assert flagged("Suitable for grades 3, 4, 5 and 6.", "适合小学生三四五六年级阅读。") == []  # a list
-    assert flagged("The fund for the June 4th orphans.", "六四孤儿教育基金。") == []  # a date
-    assert flagged("In 1989 the fund was set up.", "一九九八年设立基金。") == ["1989"]  # a year, digit by digit
-    assert flagged("A photographer born after 1995.", "摄影师是95后。") == []
-    assert flagged("A photographer born after 1996.", "摄影师是95后。") == ["1996"]
+    assert _mt001("The amount reached 1.77 trillion yuan.", "交易金额达到1.77万亿元。") == []  # 万亿
+    assert _mt001("The amount reached 1.87 trillion yuan.", "交易金额达到1.77万亿元。") == ["1.87"]
+    assert _mt001("The daily income exceeds 8.2 million US dollars.", "日收入超过 820 万美元。") == []  # a space before 万
+    assert _mt001("The daily income exceeds 9.2 million US dollars.", "日收入超过 820 万美元。") == ["9.2"]
+    assert _mt001("An income of $100 billion to $200 billion.", "每年有1,000亿到2,000亿美元的收入。") == []  # 1,000亿
+    assert _mt001("70% or 80% of them can be saved.", "百分之七八十能救过来。") == []  # a range of neighbours
+    assert _mt001("60% or 70% of them can be saved.", "百分之七八十能救过来。") == ["60%"]
+    assert _mt001("In the 1960s and 1970s, Intel led the world.", "上世纪六七十年代，英特尔领先世界。") == []
+    assert _mt001("Suitable for grades 3, 4, 5 and 6.", "适合小学生三四五六年级阅读。") == []  # a list
+    assert _mt001("The fund for the June 4th orphans.", "六四孤儿教育基金。") == []  # a date
+    assert _mt001("In 1989 the fund was set up.", "一九九八年设立基金。") == ["1989"]  # a year, digit by digit
+    assert _mt001("A photographer born after 1995.", "摄影师是95后。") == []
+    assert _mt001("A photographer born after 1996.", "摄影师是95后。") == ["1996"]
     # a date of digits: the year is checked, the day and month help; 1.77 is no clock time
-    assert flagged("On June 11, 2021, some were sold.", "2021.6.11部分售出。") == []
-    assert flagged("Some were sold.", "2021.6.11部分售出。") == ["Some were sold."]
-    assert flagged("The meeting is on 21 June 2021.", "Das Treffen ist am 20.06.2021.", "de") == ["21"]
-    assert flagged("It rose by 42.08%.", "增长42.80%。") == ["42.08%"]
-    assert flagged("The meeting starts at 9:30.", "Întâlnirea începe la ora 9.30.", "ro") == []
+    assert _mt001("On June 11, 2021, some were sold.", "2021.6.11部分售出。") == []
+    assert _mt001("Some were sold.", "2021.6.11部分售出。") == ["Some were sold."]
+    assert _mt001("The meeting is on 21 June 2021.", "Das Treffen ist am 20.06.2021.", "de") == ["21"]
+    assert _mt001("It rose by 42.08%.", "增长42.80%。") == ["42.08%"]
+    assert _mt001("The meeting starts at 9:30.", "Întâlnirea începe la ora 9.30.", "ro") == []
     # a decade written apart ("1960 s", "1980’s"), a unit written onto a figure
-    assert flagged("In the 1960 s and 1980’s, Intel led.", "上世纪六十年代和八十年代，英特尔领先。") == []
-    assert flagged("The price is 3,999yuan.", "价格：3999 元") == []
-    assert flagged("The price is 3,899yuan.", "价格：3999 元") == ["3,899"]
+    assert _mt001("In the 1960 s and 1980’s, Intel led.", "上世纪六十年代和八十年代，英特尔领先。") == []
+    assert _mt001("The price is 3,999yuan.", "价格：3999 元") == []
+    assert _mt001("The price is 3,899yuan.", "价格：3999 元") == ["3,899"]
 
 
 def test_ranges_signs_list_markers_and_english_number_words() -> None:
     """Ways of writing numbers found on the MQM newstest2020 references (train): each was a false alarm."""
-    import mtqa
-
-    def flagged(target: str, source: str, lang: str = "zh") -> list[str]:
-        return [f.text for f in mtqa.check(target, source=source, source_lang=lang, select=["MT001"])]
-
     # a range whose ends share the scale, in either language; a sign only where a word may start; list
     # markers a translator adds (not an age); "seven decades", "five hundred thousand"
-    assert flagged("It will carry 60 to 85 billion kWh a year.", "年送电将达到600至850亿千瓦时。") == []
-    assert flagged("It will carry 70 to 85 billion kWh a year.", "年送电将达到600至850亿千瓦时。") == ["70"]
-    assert flagged("The goal is 2-3 million tons.", "Das Ziel sind 2-3 Mio. Tonnen.", "de") == []
-    assert flagged("It equals 15%-26% of the world economy, within +/-3%.", "相当于全球经济总量的15 % － 26 % ，波动 + / - 3%。") == []
-    assert flagged("Routes: 1) 50 minutes by car, (2) 30 minutes by train.", "开车的话50分钟就能到，地铁30分钟。") == []
-    assert flagged("A Munich resident (15) pushed him.", "Ein Münchner (17) schubste ihn.", "de") == ["15"]  # an age
-    assert flagged("China's progress in the past seven decades.", "新中国70年的发展成就。") == []
-    assert flagged("About five hundred thousand cases were handled.", "受理各类求助案件约50万起。") == []
+    assert _mt001("It will carry 60 to 85 billion kWh a year.", "年送电将达到600至850亿千瓦时。") == []
+    assert _mt001("It will carry 70 to 85 billion kWh a year.", "年送电将达到600至850亿千瓦时。") == ["70"]
+    assert _mt001("The goal is 2-3 million tons.", "Das Ziel sind 2-3 Mio. Tonnen.", "de") == []
+    assert _mt001("It equals 15%-26% of the world economy, within +/-3%.", "相当于全球经济总量的15 % － 26 % ，波动 + / - 3%。") == []
+    assert _mt001("Routes: 1) 50 minutes by car, (2) 30 minutes by train.", "开车的话50分钟就能到，地铁30分钟。") == []
+    assert _mt001("A Munich resident (15) pushed him.", "Ein Münchner (17) schubste ihn.", "de") == ["15"]  # an age
+    assert _mt001("China's progress in the past seven decades.", "新中国70年的发展成就。") == []
+    assert _mt001("About five hundred thousand cases were handled.", "受理各类求助案件约50万起。") == []
 
 
 def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
