@@ -66,7 +66,8 @@ def test_degenerate_sentences_get_no_lm_features() -> None:
     from types import SimpleNamespace
 
     doc = segment(Article(id="a", text="The talks ended.\n\nThe the the the the the.", path="a"))
-    doc.fluency = [SimpleNamespace(logprob=-20.0, slor=1.0, tokens=5, worst_word=None)] * 2
+    doc.fluency = [SimpleNamespace(logprob=-20.0, slor=1.0, tokens=5, worst_word=None, fluency=60.0)] * 2
     loop = Finding("a", 1, 18, 41, "the the", "MT703", "looping-output", "Fluency/Grammar", Severity.CRITICAL, "loop")
     rows = estimate.sentence_features(doc, [loop])
     assert "surprisal" in rows[0] and "surprisal" not in rows[1]
+    assert rows[0]["fluency_deficit"] == pytest.approx(0.4 * 3) and "fluency_deficit" not in rows[1]  # (100 - 60) x 3 words / 100

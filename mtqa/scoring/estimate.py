@@ -16,7 +16,9 @@ Features of a sentence:
 * ``critical``, ``major``, ``minor``: its findings by severity;
 * ``surprisal``: minus its total LM log-probability, in nats;
 * ``fluency_mass``: SLOR x tokens, how much better the LM predicts it than word frequency alone;
-* ``worst_excess``: the surprisal excess of its least expected word (0 when none stands out).
+* ``worst_excess``: the surprisal excess of its least expected word (0 when none stands out);
+* ``fluency_deficit``: (100 - its calibrated fluency score) x words / 100, so that per 100 words
+  it is the words' mean shortfall from a perfectly fluent score.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from mtqa.scoring import quality
 from mtqa.types import Document, Finding
 
 RULE_FEATURES = ("sentence", "words", "critical", "major", "minor")
-LM_FEATURES = (*RULE_FEATURES, "surprisal", "fluency_mass", "worst_excess")
+LM_FEATURES = (*RULE_FEATURES, "surprisal", "fluency_mass", "worst_excess", "fluency_deficit")
 
 
 @cache
@@ -56,7 +58,8 @@ def sentence_features(doc: Document, findings: Sequence[Finding]) -> list[dict[s
         if fl is not None and s.index not in degenerate:
             ww = fl.worst_word
             row.update(surprisal=-fl.logprob, fluency_mass=fl.slor * fl.tokens,
-                       worst_excess=max(0.0, ww.excess) if ww is not None and ww.excess is not None else 0.0)
+                       worst_excess=max(0.0, ww.excess) if ww is not None and ww.excess is not None else 0.0,
+                       fluency_deficit=(100.0 - fl.fluency) * len(tokens) / 100 if fl.fluency is not None else 0.0)
         rows.append(row)
     for f in findings:
         if rows:
