@@ -242,8 +242,8 @@ def name_not_in_source(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """A name in the translation that its Latin-script source does not have in any spelling.
 
     A capitalised word, not starting a sentence, is taken for a name when English rarely
-    uses it (Zipf below ``max_english_zipf``: Werth, Rakoczy) or it is a place CLDR names
-    (Paraguay); the source has it when one of its words spells it the same way, closely, or
+    uses it (Zipf below ``max_english_zipf``: Werth, Rakoczy), it is a place CLDR names
+    (Paraguay) or a world city of GeoNames (Chicago); the source has it when one of its words spells it the same way, closely, or
     as the place's name in the source language (Paraguay, Paragwaj). Why: a name the source
     does not have is a wrong entity or a hallucination, and reads fluently.
     Example: source "Das Turnier in Achleiten gewann Werth." -> "The tournament in Achleiten was won by Rakoczy."
