@@ -87,6 +87,7 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
 
 def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path | None) -> RunResult:
     ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude,
+                           plain_text_lines=bool(opts.references_file or opts.sources_file),
                            skip=(out_dir,) if out_dir is not None else (),
                            limits=Limits(settings.max_article_chars, settings.max_file_bytes))
     inventory = discover(paths, ingest) if opts.articles is None else Inventory()

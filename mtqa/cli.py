@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--text-column", help="column/field holding the text (default: text)")
     sc.add_argument("--id-column", help="column/field holding the id (default: id)")
     sc.add_argument("--input-format", choices=["txt", "md", "jsonl", "csv", "tsv", "parquet", "lines"],
-                    help="force the input format (e.g. for stdin); lines: one segment a line, as sacrebleu and COMET read them")
+                    help="force the input format (e.g. for stdin); lines: one segment a line, as sacrebleu and COMET read them "
+                         "(the default for .txt and stdin text with -s/-r)")
     sc.add_argument("-r", "--reference", metavar="REF.txt", help="references, one a line, line-aligned with the input segments (BLEU, chrF, TER)")
     sc.add_argument("-s", "--source", metavar="SRC.txt", help="sources, one a line, line-aligned with the input segments")
     sc.add_argument("--max-article-chars", type=int, metavar="N",

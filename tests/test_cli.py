@@ -276,8 +276,12 @@ def test_lines_input_with_line_aligned_references_and_sources(tmp_path: Path, ca
     capsys.readouterr()
     assert score(tmp_path, str(hyp), "--input-format", "lines", "-s", str(src)) == 2
     assert "1 line(s)" in capsys.readouterr().err
-    # a plain text file is one article: the error says how to read it a segment a line
-    assert score(tmp_path, str(hyp), "-r", str(ref)) == 2
+    # with -s/-r a .txt file is a segment a line, as sacrebleu and COMET read it; forced to one
+    # article, the error says how to read it a segment a line
+    assert score(tmp_path, str(hyp), "-r", str(ref)) == 0
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["articles"]["total"] == 2
+    capsys.readouterr()
+    assert score(tmp_path, str(hyp), "--input-format", "txt", "-r", str(ref)) == 2
     assert "--input-format lines" in capsys.readouterr().err
 
 

@@ -38,6 +38,9 @@ class IngestOptions:
     id_column: str = "id"
     input_format: str | None = None
     exclude: Sequence[str] = ("README*", "LICENSE*", "NOTICE*")
+    #: plain text (``.txt``, text on stdin) is one segment a line, as with ``--input-format lines``:
+    #: set when line-aligned ``-s``/``-r`` files come with it and no format is forced
+    plain_text_lines: bool = False
     #: folders never read as input (the run's own output folder)
     skip: Sequence[Path] = ()
     limits: Limits = field(default_factory=Limits)
@@ -58,14 +61,17 @@ class Inventory:
     skipped: list[str] = field(default_factory=list)
 
 
-def detect_format(path: Path, forced: str | None = None) -> str | None:
-    """The format named by the extension (``.gz`` stripped), or ``forced``."""
+def detect_format(path: Path, forced: str | None = None, plain_text_lines: bool = False) -> str | None:
+    """The format named by the extension (``.gz`` stripped), or ``forced``; ``.txt`` is
+    ``lines`` with ``plain_text_lines``."""
     if forced:
         return forced
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext == "txt" and plain_text_lines:
+        return "lines"
     return ext if ext in FORMATS else None
 
 
@@ -80,12 +86,12 @@ def discover(paths: Sequence[str], options: IngestOptions) -> Inventory:
         if not path.exists():
             raise UsageError(f"{arg}: no such file or folder")
         if path.is_file():
-            fmt = detect_format(path, options.input_format)
+            fmt = detect_format(path, options.input_format, options.plain_text_lines)
             if fmt is None:
                 raise UsageError(f"{arg}: unknown extension (supported: {', '.join(FORMATS)}, optionally .gz)")
             inv.files.append(InputFile(path, display(path), fmt))
         elif not path.is_dir():  # a FIFO, /dev/stdin, a process substitution: read as a stream, like -
-            inv.files.append(InputFile(path, display(path), detect_format(path, options.input_format) or "auto"))
+            inv.files.append(InputFile(path, display(path), detect_format(path, options.input_format, options.plain_text_lines) or "auto"))
         else:
             _walk(path, options, inv)
     return inv
@@ -117,7 +123,7 @@ def _walk(folder: Path, options: IngestOptions, inv: Inventory) -> None:
                 inv.skipped.append(f"{shown} ({reason})")
             elif any(fnmatch.fnmatch(name, pat) for pat in options.exclude):
                 inv.skipped.append(f"{shown} (excluded)")
-            elif (fmt := detect_format(child, options.input_format)) is None:
+            elif (fmt := detect_format(child, options.input_format, options.plain_text_lines)) is None:
                 inv.skipped.append(f"{shown} (unknown extension)")
             else:
                 inv.files.append(InputFile(child, shown, fmt))
@@ -228,7 +234,7 @@ def _read_file(item: InputFile, options: IngestOptions) -> Iterator[Article]:
         stream = sys.stdin.buffer if item.path == Path("-") else open(item.path, "rb", buffering=1 << 16)  # noqa: SIM115
         if fmt == "auto":
             head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
-            fmt = "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "txt"
+            fmt = "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "lines" if options.plain_text_lines else "txt"
     tc, ic, limits = options.text_column, options.id_column, options.limits
     if fmt == "lines":
         return read_lines(item.path, item.article_id, stream, limits)
