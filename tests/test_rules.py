@@ -343,6 +343,17 @@ def test_ranges_signs_list_markers_and_english_number_words() -> None:
     assert _mt001("About five hundred thousand cases were handled.", "受理各类求助案件约50万起。") == []
 
 
+def test_tokenised_times_tenths_and_roman_numerals_of_chinese() -> None:
+    """Ways of writing numbers found on MQM newstest2021 (a test file: seen there, so its MT001 precision is no
+    longer blind): each was a false alarm."""
+    assert _mt001("At 22: 00 the best bedtime starts.", "最佳就寝时间是22时。") == []  # a time as tokenised MT writes it
+    assert _mt001("Among the users, 60% are men.", "用户中，6成是男性。") == []  # 6成: six tenths
+    assert _mt001("Among the users, 70% are men.", "用户中，6成是男性。") == ["70%"]
+    assert _mt001("Among the users, 3 members.", "用户中，3成员。") == []  # 成员 (member) is no tenths
+    assert _mt001("It moved from level 2 to level 3.", "由II级调整为Ⅲ级。") == []  # Roman numerals, Ⅲ after NFKC
+    assert _mt001("It moved from level 2 to level 4.", "由II级调整为Ⅲ级。") == ["4"]
+
+
 def test_doubled_word_severity_by_word_kind_and_names_left_alone() -> None:
     from mtqa.detect import detect, select_rules
     from mtqa.segment import segment

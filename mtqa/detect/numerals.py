@@ -42,6 +42,11 @@ _SCALE_WORD = re.compile(whole_words({f(w) for w in _SCALE_WORDS for f in (str.l
 _ROMAN = re.compile(r"\b(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème|º|-?lea|-?a)?\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6}
+#: words that start with 成 after a number without it being tenths (6成 = 60%; 3成员 = 3 members)
+_CHENG_WORDS = frozenset("员員为為功立本果绩績交长長都熟")
+#: a Roman numeral in Chinese, Japanese or Korean text (after NFKC: Ⅱ级 = II级), where no word
+#: boundary separates it from the characters
+_CJK_ROMAN = re.compile(r"(?<![A-Za-z])(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?![A-Za-z])")
 #: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -127,7 +132,7 @@ _ENGLISH_NUMBERS = {w: float(i) for i, w in enumerate(
 # "June 20" carries the source's 6月20日, 20.06. or 20/6; "eighth" its 8回戦
 #: a clock time: its numbers are checked as a time, not one by one ("9:30" for 9点半, "3:40 a.m." for 3.40 Uhr)
 #: ("9.30" is a time, "1.77" or "2.50 million" is not)
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\.[0-5]\d\b(?!\s?(?:%|percent|per cent|thousand|[mbtr]illion|[万萬亿億]))"
+_TIME = re.compile(r"\b\d{1,2}:(?:\d{2}|\s[0-5]\d)\b|\b\d{1,2}\.[0-5]\d\b(?!\s?(?:%|percent|per cent|thousand|[mbtr]illion|[万萬亿億]))"
                    r"|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?|o'clock|h\b|Uhr|heures?|horas?|ore|時|时|点|點)", re.IGNORECASE)
 
 
@@ -261,6 +266,8 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         scale = next((s for w, s in _CJK_SCALE.items() if cjk_after.startswith(w)), None)
         if cjk_after[:1] == "千" and cjk_after[1:2] in _CJK_KILO_UNITS:
             scale = None
+        elif cjk_after[:1] == "成" and value <= 10 and cjk_after[1:2] not in _CHENG_WORDS:
+            scale = 10.0  # 6成: six tenths, 60%
         word = None
         if scale is None:
             word = _NEXT_WORD.match(text, m.end())  # (letters with combining marks: लाख)
@@ -301,6 +308,9 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         found += [Number(_SCALE_WORDS[m.group().lower()], m.start(), m.end(), written=False)
                   for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]
         found += [Number(v, m.start(), m.end(), written=False) for m in _ROMAN.finditer(text) if (v := roman_value(m))]
+    elif lang in ("zh", "ja", "ko") and not text.isascii():  # (offsets of the normalised text: helpers only)
+        found += [Number(v, m.start(), m.end(), written=False)
+                  for m in _CJK_ROMAN.finditer(unicodedata.normalize("NFKC", text)) if (v := roman_value(m))]
     lowered = text.lower()
     if len(lowered) != len(text):  # (lower-casing a rare letter can change the length)
         return found
