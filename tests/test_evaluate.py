@@ -103,6 +103,15 @@ def test_demetr_per_perturbation(tmp_path: Path) -> None:
     assert (row["n"], row["flagged"], row["worse_quality"]) == (2, 0.5, 0.5)
 
 
+def test_auroc_counts_ordered_pairs_and_half_the_ties() -> None:
+    from mtqa.eval.demetr import auroc
+
+    assert auroc([3.0, 2.0], [1.0, 0.0]) == 1.0
+    assert auroc([1.0, 0.0], [3.0, 2.0]) == 0.0
+    assert auroc([1.0, 2.0], [1.0, float("nan")]) == 0.75  # (2 > 1) and a tie; NaN left out
+    assert auroc([None], [1.0]) is None
+
+
 def test_mlqepe_correlation_and_word_tags(tmp_path: Path) -> None:
     from mtqa.eval.mlqepe import evaluate_mlqepe, flag_tokens
 
@@ -173,6 +182,9 @@ def test_mlqepe_and_demetr_extracts_rules_only() -> None:
     # a repeated word is what the repetition rules exist for; the unperturbed MT is mostly clean
     repeats = [v["flagged"] for k, v in per.items() if "repeat" in k]
     assert repeats and max(repeats) > de["unperturbed_flag_rate"]
+    # the headline tells degenerate output from clean better than chance; SLOR needs the LM
+    assert de["degenerate_auroc"]["quality"] > 0.5 and de["degenerate_auroc"]["slor"] is None
+    assert de["degenerate_auroc_per_kind"]["base_id33_empty"] > 0.9
     # the name perturbations counted again on the Latin-script sources only (de, pl, cs, es, it here)
     names = evaluate_demetr(str(EXTRACTS / "demetr_base.tsv"), str(EXTRACTS / "demetr_perturbations.tsv.gz"),
                             Settings(fluency=False, crosslingual=False), None, 0, with_source=True)["names_latin_script"]

@@ -54,7 +54,7 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
     for r, s in zip(pert.itertuples(), scores[len(base):len(base) + len(pert)]):
         ref = by_id[r.id]
         rows.append({"pert": r.pert_name, "severity": r.severity, "latin": r.id in latin,
-                     "flagged": s["flagged"], "flagged_major": s["flagged_major"],
+                     "flagged": s["flagged"], "flagged_major": s["flagged_major"], "quality": s["quality"], "slor": s["slor"],
                      "worse_est": s["est_mqm"] < ref["est_mqm"], "worse_quality": s["quality"] < ref["quality"],
                      "worse_slor": (s["slor"] < ref["slor"]) if s["slor"] is not None and ref["slor"] is not None else None})
     frame = pd.DataFrame(rows)
@@ -70,6 +70,10 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
             "degenerate_recall_major": rounded(degenerate.flagged_major.mean()) if len(degenerate) else None,
             "degenerate_recall_major_per_kind": {k: rounded(v) for k, v in degenerate.groupby("pert").flagged_major.mean().items()},
             "unperturbed_major_flag_rate": rounded(np.mean([s["flagged_major"] for s in unperturbed])),
+            "degenerate_auroc": {score: auroc([s[score] for s in unperturbed], degenerate[score].tolist())
+                                 for score in ("quality", "slor")},
+            "degenerate_auroc_per_kind": {k: auroc([s["quality"] for s in unperturbed], g.quality.tolist())
+                                          for k, g in degenerate.groupby("pert")},
             "reference_major_flag_rate": rounded(np.mean([s["flagged_major"] for s in scores[len(base) + len(pert):]])) if references else None,
             "names_latin_script": {
                 **{k: {"n": len(g), "flagged": rounded(g.flagged.mean()), "flagged_major": rounded(g.flagged_major.mean())}
@@ -79,12 +83,27 @@ def evaluate_demetr(base_path: str, perturbations_path: str, settings: Settings,
             "per_perturbation": {k: {c: (rounded(v) if c != "severity" else v) for c, v in row.items()} for k, row in per.iterrows()}}
 
 
+def auroc(good: list[float | None], bad: list[float | None]) -> float | None:
+    """Area under the ROC curve of a higher-is-better score telling ``good`` from ``bad`` rows: the
+    chance that a good row scores above a bad one, ties counted half (None when a side has no
+    score, as SLOR without the LM)."""
+    from scipy.stats import mannwhitneyu
+
+    good_values = [v for v in good if v is not None and v == v]  # (NaN: a missing score in a frame)
+    bad_values = [v for v in bad if v is not None and v == v]
+    if not good_values or not bad_values:
+        return None
+    return rounded(mannwhitneyu(good_values, bad_values).statistic / (len(good_values) * len(bad_values)))
+
+
 def render_demetr(result: dict[str, Any]) -> str:
     """The terminal table of ``evaluate_demetr``."""
     lines = [f"DEMETR: {result['ids']} sentences, unperturbed MT flagged {shown(result['unperturbed_flag_rate'])}",
              f"degenerate output flagged major or critical: {shown(result['degenerate_recall_major'])} "
              f"(unperturbed MT and references: {shown(result['unperturbed_major_flag_rate'])}; references alone "
              f"{shown(result['reference_major_flag_rate'])})",
+             f"degenerate output told from unperturbed MT and references, AUROC: headline quality "
+             f"{shown(result['degenerate_auroc']['quality'])}, SLOR {shown(result['degenerate_auroc']['slor'])}",
              f"{'perturbation':<34} {'n':>5} {'flagged':>8} {'major+':>7} {'worse est':>9} {'worse q':>8} {'worse slor':>10}"]
     for name, r in result["per_perturbation"].items():
         lines.append(f"{name:<34} {int(r['n']):>5} {shown(r['flagged']):>8} {shown(r['flagged_major']):>7} {shown(r['worse_est']):>9} "
