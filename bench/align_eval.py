@@ -11,24 +11,29 @@ order into one paragraph (targets with spaces, sources without, as Chinese write
   least 60 characters): share where MT007 fires, and MT010/MT009;
 * additions: one segment of another document inserted into a human translation: share
   where MT008 fires at the inserted sentence;
-* speed: source rules and alignment, document pairs and segment pairs per second.
+* speed: source rules and alignment, document pairs and segment pairs per second; one long
+  article (1,500 segments in one paragraph) aligned: its time and the growth of its peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
+import resource
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EVAL, _rows  # noqa: E402
 from mtqa.detect import detect, select_rules  # noqa: E402
+from mtqa.detect.align import align  # noqa: E402
 from mtqa.segment import segment  # noqa: E402
-from mtqa.types import Article  # noqa: E402
+from mtqa.types import Article, Document  # noqa: E402
 
 RULES = ("MT007", "MT008", "MT009", "MT010")
 
@@ -102,8 +107,34 @@ def main() -> None:
     print(f"omission of a segment ({trials} human documents): " + ", ".join(f"{c} {omitted[c] / max(trials, 1):.3f}" for c in RULES))
     print(f"addition of another document's segment: MT008 at the inserted sentence {added / max(trials, 1):.3f}")
     speed([(s, t) for _, _, src, tgt in all_docs for s, t in zip(src, tgt)], "zh", "MQM zh-en")
+    long_article([d for d in documents(10_000) if d[0] == "Human-A.0"], 60 if args.smoke else 1500)
     ro = list(_rows(EVAL / "mlqe_pe" / "mlqepe_ro-en.train.tsv.gz"))[:30 if args.smoke else 7000]
     speed([(r["source"], r["pe"]) for r in ro], "ro", "MLQE-PE ro-en (Latin script: the name checks run)")
+
+
+def long_article(human: list, segments: int) -> None:  # type: ignore[type-arg]
+    """One article of ``segments`` human-translated segments in one paragraph (no paragraph to
+    align first): the banded alignment's time, and how much its process's peak RSS grew (a
+    forked child, so that nothing measured before counts)."""
+    src = [s for _, _, source, _ in human for s in source][:segments]
+    tgt = [t for _, _, _, target in human for t in target][:segments]
+    doc = segment(Article(id="long", text=" ".join(tgt), path="long", source="".join(src), source_lang="zh"))
+    align(segment(Article(id="warm", text=" ".join(tgt[:3]), path="warm", source="".join(src[:3]), source_lang="zh")))
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        elapsed, beads, grown = pool.submit(_align_measured, doc).result()
+    print(f"one article of {len(src)} segments ({len(doc.text):,} characters) in one paragraph: aligned in {elapsed:.2f} s, "
+          f"{beads} beads, peak RSS +{grown:.0f} MiB")
+
+
+def _align_measured(doc: Document) -> tuple[float, int, float]:
+    """(seconds, beads, growth of the peak RSS in MiB) of aligning ``doc`` in this process."""
+    with open("/proc/self/statm") as fh:
+        before = int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+    t0 = time.perf_counter()
+    alignment = align(doc)
+    elapsed = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return elapsed, len(alignment.beads) if alignment is not None else 0, max(0.0, peak - before)
 
 
 def speed(pairs: list[tuple[str, str]], lang: str, what: str) -> None:

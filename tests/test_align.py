@@ -22,6 +22,15 @@ def test_gale_church_finds_merges_and_omissions() -> None:
     assert beads == [Bead((0,), (0,)), Bead((1,), (1, 2)), Bead((2,), ()), Bead((3,), (3,))]
 
 
+def test_a_long_article_is_aligned_within_its_band() -> None:
+    # 400 x 399 units are past FULL_DP_CELLS: the band keeps the diagonal and still finds the
+    # dropped sentence in the middle
+    lengths = [40 + (7 * i) % 53 for i in range(400)]
+    beads = gale_church(lengths, lengths[:200] + lengths[201:], 1.0, 2.0)
+    assert len(beads) == 400 and beads[200] == Bead((200,), ())
+    assert all(b.source == b.target == (i,) for i, b in enumerate(beads[:200]))
+
+
 def test_numbers_anchor_the_alignment() -> None:
     # equal lengths: only the numbers say which source sentence has no translation
     lengths = [30, 30, 30]

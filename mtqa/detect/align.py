@@ -40,6 +40,8 @@ ANCHOR = 2.0
 ABSORB = 3.0
 #: beyond this many cells the DP keeps to a band around the diagonal
 FULL_DP_CELLS = 40_000
+#: a cell of the dynamic programme no move reached
+NO_MOVE = 255
 _SQRT2 = math.sqrt(2.0)
 
 _CJK_END = "。！？!?；"
@@ -164,65 +166,87 @@ def split_source(text: str) -> list[Span]:
     return spans
 
 
-def _cost(src_len: int, tgt_len: int, ratio: float, variance: float, prior: float) -> float:
-    """Gale-Church: minus the log of the prior times the probability of the length difference.
-    A 1-0 or 0-1 bead costs its prior alone: with the length term (against a zero-length
-    counterpart) a long omitted sentence would rather be merged into its neighbour's bead."""
-    if src_len == 0 or tgt_len == 0:  # an omission or an addition has no translation to compare lengths with
-        return -math.log(prior)
-    spread = math.sqrt(max(src_len, 1) * variance)
-    delta = (tgt_len - src_len * ratio) / spread
-    return -math.log(prior) - math.log(max(math.erfc(abs(delta) / _SQRT2), 1e-300))
+def _prefix(lengths: Sequence[int]) -> list[int]:
+    out = [0]
+    for value in lengths:
+        out.append(out[-1] + value)
+    return out
 
 
-def _anchor(src_anchors: list[frozenset[str]], tgt_anchors: list[frozenset[str]]) -> float:
-    """From ``-ANCHOR`` (the bead's sentences have the same numbers and names) to ``+ANCHOR``
-    (they share none), by the Jaccard overlap of the two sides' anchors; 0 when a side has none."""
-    if not any(src_anchors) or not any(tgt_anchors):
-        return 0.0
-    src = frozenset().union(*src_anchors)
-    tgt = frozenset().union(*tgt_anchors)
-    return ANCHOR * (1.0 - 2.0 * len(src & tgt) / len(src | tgt))
+def _unions(anchors: Sequence[frozenset[str]], widest: int) -> list[list[frozenset[str]]]:
+    """``out[d][i]``: the anchors of units ``i - d`` to ``i - 1`` together (for every bead width ``d``)."""
+    out: list[list[frozenset[str]]] = [[]]
+    for d in range(1, widest + 1):
+        out.append([frozenset().union(*anchors[i - d:i]) if i >= d else frozenset() for i in range(len(anchors) + 1)])
+    return out
 
 
 def gale_church(src: Sequence[int], tgt: Sequence[int], ratio: float, variance: float,
                 src_numbers: Sequence[frozenset[str]] | None = None,
                 tgt_numbers: Sequence[frozenset[str]] | None = None) -> list[Bead]:
-    """The cheapest beads for units of lengths ``src`` and ``tgt`` (in order)."""
+    """The cheapest beads for units of lengths ``src`` and ``tgt`` (in order).
+
+    A bead costs minus the log of its prior times the probability of its length difference
+    (Gale-Church). A 1-0 or 0-1 bead costs its prior alone: with the length term (against a
+    zero-length counterpart) a long omitted sentence would rather be merged into its
+    neighbour's bead. A bead with sentences on both sides gets from ``-ANCHOR`` (they have the
+    same numbers and names) to ``+ANCHOR`` (they share none), by the Jaccard overlap of its
+    two sides' anchors; nothing when a side has none. Long inputs are aligned within a band
+    around the diagonal, and only the band is kept in memory."""
     n, m = len(src), len(tgt)
     if n <= 1 and m <= 1:  # nothing to choose (the usual case: one segment a line)
         return [Bead(tuple(range(n)), tuple(range(m)))] if n or m else []
-    sn = list(src_numbers) if src_numbers is not None else [frozenset()] * n
-    tn = list(tgt_numbers) if tgt_numbers is not None else [frozenset()] * m
+    src_sum, tgt_sum = _prefix(src), _prefix(tgt)
+    widest = max(max(di, dj) for di, dj, _ in MOVES)
+    anchored = src_numbers is not None and tgt_numbers is not None and any(src_numbers) and any(tgt_numbers)
+    src_union = _unions(list(src_numbers or ()), widest) if anchored else []
+    tgt_union = _unions(list(tgt_numbers or ()), widest) if anchored else []
+    moves = [(k, di, dj, -math.log(prior)) for k, (di, dj, prior) in enumerate(MOVES)]
     band = None if (n + 1) * (m + 1) <= FULL_DP_CELLS else max(10, (n + m) // 10)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    inf, log, erfc, sqrt = float("inf"), math.log, math.erfc, math.sqrt
+    starts: list[int] = []  # per row i: the first column j it keeps; costs[i][j - starts[i]]
+    costs: list[list[float]] = []
+    backs: list[bytearray] = []  # the move that reached the cell (index into MOVES), NO_MOVE for none
     for i in range(n + 1):
         centre = i * m / n if n else 0
         lo, hi = (0, m) if band is None else (max(0, int(centre) - band), min(m, int(centre) + band))
+        row, back = [inf] * (hi - lo + 1), bytearray([NO_MOVE]) * (hi - lo + 1)
+        starts.append(lo)
+        costs.append(row)
+        backs.append(back)
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
+                row[0] = 0.0
                 continue
-            best, step = inf, None
-            for di, dj, prior in MOVES:
-                if di > i or dj > j or cost[i - di][j - dj] == inf:
+            best, step = inf, NO_MOVE
+            for k, di, dj, penalty in moves:
+                if di > i or dj > j:
                     continue
-                c = cost[i - di][j - dj] + _cost(sum(src[i - di:i]), sum(tgt[j - dj:j]), ratio, variance, prior)
-                if di and dj:
-                    c += _anchor(sn[i - di:i], tn[j - dj:j])
+                previous_row, first = costs[i - di], starts[i - di]
+                if not first <= j - dj < first + len(previous_row) or previous_row[j - dj - first] == inf:
+                    continue
+                src_len, tgt_len = src_sum[i] - src_sum[i - di], tgt_sum[j] - tgt_sum[j - dj]
+                if src_len == 0 or tgt_len == 0:  # an omission or an addition: no lengths to compare
+                    c = previous_row[j - dj - first] + penalty
+                else:
+                    delta = (tgt_len - src_len * ratio) / sqrt(src_len * variance)
+                    c = previous_row[j - dj - first] + (penalty - log(max(erfc(abs(delta) / _SQRT2), 1e-300)))
+                if di and dj and anchored:
+                    s_any, t_any = src_union[di][i], tgt_union[dj][j]
+                    if s_any and t_any:
+                        c += ANCHOR * (1.0 - 2.0 * len(s_any & t_any) / len(s_any | t_any))
                 if c < best:
-                    best, step = c, (di, dj)
-            cost[i][j], back[i][j] = best, step
+                    best, step = c, k
+            row[j - lo], back[j - lo] = best, step
     beads: list[Bead] = []
     i, j = n, m
     while i or j:
-        step = back[i][j]
-        if step is None:  # outside the band: nothing better than one bead for the rest
+        first = starts[i]
+        step = backs[i][j - first] if first <= j < first + len(backs[i]) else NO_MOVE
+        if step == NO_MOVE:  # outside the band: nothing better than one bead for the rest
             beads.append(Bead(tuple(range(i)), tuple(range(j))))
             break
-        di, dj = step
+        di, dj, _ = MOVES[step]
         beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j))))
         i, j = i - di, j - dj
     return beads[::-1]
