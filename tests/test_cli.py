@@ -151,6 +151,14 @@ def test_stdin_and_no_traceback(tmp_path: Path) -> None:
                           input="Title\n\n[19659007] million. The deal was signed.\n", capture_output=True, text=True, env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "\033[" not in proc.stdout
+    # with -s, text on stdin is a segment a line, like a .txt file
+    src = tmp_path / "src.txt"
+    src.write_text("Der Preis stieg um 1,5 Prozent.\nDas Treffen war gut.\n")
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-crosslingual", "--no-write", "-s", str(src),
+                           "-f", "json", "-"], input="The price rose by 2.5 percent.\nThe meeting was good.\n",
+                          capture_output=True, text=True, env=env)
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 1 and result["articles"]["total"] == 2 and result["findings"]["by_rule"] == {"MT001": 1}
     proc = subprocess.run([sys.executable, "-m", "mtqa", "score", "--no-fluency", "--no-write", str(tmp_path / "nope")],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
