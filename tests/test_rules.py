@@ -341,6 +341,10 @@ def test_ranges_signs_list_markers_and_english_number_words() -> None:
     assert _mt001("A Munich resident (15) pushed him.", "Ein Münchner (17) schubste ihn.", "de") == ["15"]  # an age
     assert _mt001("China's progress in the past seven decades.", "新中国70年的发展成就。") == []
     assert _mt001("About five hundred thousand cases were handled.", "受理各类求助案件约50万起。") == []
+    # "100 million+", a numeral with 几/多 before its scale (十几万: 100,000 and more)
+    assert _mt001("It carried 100 million+ passengers.", "去年承运了1亿+旅客。") == []
+    assert _mt001("He organised more than 100,000 people.", "王伯祥组织十几万人。") == []
+    assert _mt001("He organised more than 300,000 people.", "王伯祥组织十几万人。") == ["300,000"]
 
 
 def test_tokenised_times_tenths_and_roman_numerals_of_chinese() -> None:

@@ -69,7 +69,7 @@ _DATE = re.compile(r"\d(?<![\d.]\d)(?:\d{3}([./-])\d{1,2}\1\d{1,2}|\d?([./])\d{1
 _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 #: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
 _CJK_KILO_UNITS = "伏瓦米克焦赫"
-_NEXT_WORD = re.compile(r"\s*([^\s\d.,;:!?()\[\]\"'“”]+)")
+_NEXT_WORD = re.compile(r"\s*([^\s\d.,;:!?()\[\]\"'“”+]+)")
 #: a currency code written onto a number ("USD11.16 million", "RMB5 billion"): blanked before numbers are read
 _GLUED_CURRENCY = re.compile(r"\b(?:USD|US\$|RMB|CNY|EUR|GBP|HKD|HK\$|JPY|CHF|AUD|CAD|INR|Rs\.?)(?=\d)")
 #: an ordinal or a unit written onto a number (21st, 1.92m, 50kg)
@@ -245,6 +245,9 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
                 clock.append((m.start(), m.start() + len(numeral)))
             elif m.group() == numeral and following == "成" and value <= 10:
                 found.append(Number(value * 10, m.start(), m.end() + 1, written=False))  # 八成 = 80%
+            elif m.group() == numeral and following and following in "多余几" and \
+                    (scale := next((v for w, v in _CJK_SCALE.items() if normal.startswith(w, m.end() + 1)), None)):
+                found.append(Number(value * scale, m.start(), m.end() + 2, written=False))  # 十几万: 100,000 and more
             if not written:
                 found += [Number(v, m.start(), m.end(), written=False) for v in _cjk_digit_readings(numeral)]
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
