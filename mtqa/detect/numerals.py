@@ -42,14 +42,14 @@ _SCALE_WORD = re.compile(whole_words({f(w) for w in _SCALE_WORDS for f in (str.l
 _ROMAN = re.compile(r"\b(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème|º|-?lea|-?a)?\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6}
+#: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 #: words that start with 成 after a number without it being tenths (6成 = 60%; 3成员 = 3 members)
 _CHENG_WORDS = frozenset("员員为為功立本果绩績交长長都熟")
 #: a Roman numeral in Chinese, Japanese or Korean text (after NFKC: Ⅱ级 = II级), where no word
 #: boundary separates it from the characters
 _CJK_ROMAN = re.compile(r"(?<![A-Za-z])(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?![A-Za-z])")
-#: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
-_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 #: a number in Chinese or Japanese characters, digits or both ("七万八千", "7万8千", "1.2万", "二〇一九",
 #: "1,000亿": a comma groups thousands)
 _CJK_MIXED = re.compile(r"(?:[0-9.零〇一二两兩三四五六七八九十百千万萬亿億]|,(?=\d{3}))*[零〇一二两兩三四五六七八九十百千万萬亿億]"
