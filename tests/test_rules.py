@@ -343,6 +343,8 @@ def test_ranges_signs_list_markers_and_english_number_words() -> None:
     assert _mt001("About five hundred thousand cases were handled.", "受理各类求助案件约50万起。") == []
     # "100 million+", a numeral with 几/多 before its scale (十几万: 100,000 and more)
     assert _mt001("It carried 100 million+ passengers.", "去年承运了1亿+旅客。") == []
+    assert _mt001("It equals 15% -26% of the world economy.", "相当于全球经济总量的15 % － 26 %。") == []  # a dash after a space
+    assert _mt001("It fell by -26% last year.", "去年增长26%。") == ["-26%"]  # a sign of its own
     assert _mt001("He organised more than 100,000 people.", "王伯祥组织十几万人。") == []
     assert _mt001("He organised more than 300,000 people.", "王伯祥组织十几万人。") == ["300,000"]
 

@@ -253,10 +253,14 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
     previous: tuple[Number, float, int] | None = None  # the last scaled number: (it, its scale, where its word ends)
     plain: dict[int, int] = {}  # start of each written number without a scale -> its index in found
     digits_text = _GLUED_CURRENCY.sub(lambda c: " " * len(c.group()), text) if has_digit else text  # (same offsets)
+    last_end: int | None = None  # where the number before ends
     for m in _NUMBER.finditer(digits_text) if has_digit else ():
         value = _value(m.group(), lang)
         if value is None or any(a <= m.start() < b for a, b in dates):
             continue
+        if value < 0 and last_end is not None and not text[last_end:m.start()].strip():
+            found.append(Number(-value, m.start(), m.end(), written=False))  # "15% -26%": a range's dash, not minus 26
+        last_end = m.end()
         if any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
             found.append(Number(value, m.start(), m.end(), written=False))
             continue
