@@ -35,7 +35,7 @@ def _version_text() -> str:
     from mtqa import signature
     from mtqa.detect import all_rules
 
-    return f"mtqa {__version__} (rules: {len(all_rules())}, data: {signature.data_hash()}, python {sys.version.split()[0]})"
+    return f"mtqa {__version__} (rules: {len(all_rules())}, code and data: {signature.data_hash()}, python {sys.version.split()[0]})"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,8 @@
 """The reproducibility signature of a run, like sacrebleu's: tool version, rules, thresholds, model.
 
 ``rules_hash`` covers the selected rules, their severities, ``rules.toml``, the lexicons,
-word lists and scoring weights, so two runs with the same signature give the same results.
+word lists and scoring weights, and the code that segments, detects and scores, so two runs
+with the same signature give the same results (a changed rule changes it without a release).
 """
 
 from __future__ import annotations
@@ -16,23 +17,53 @@ from mtqa.config import Settings
 from mtqa.detect import Rule
 
 
+#: the package's code that decides findings and scores (reports only present them)
+_DECIDING_CODE = ("detect", "scoring", "segment.py")
+
+
 def data_hash() -> str:
-    """SHA-256 (first 12 hex digits) of every packaged data file."""
+    """SHA-256 (first 12 hex digits) of every packaged data file and of the code that decides
+    findings and scores (line endings normalised, so a Windows checkout hashes alike)."""
     h = hashlib.sha256()
     root = resources.files("mtqa.data")
     for name in sorted(_data_files(root)):
         h.update(name.encode())
         h.update(root.joinpath(name).read_bytes())
+    h.update(_code_hash(resources.files("mtqa")).encode())
     return h.hexdigest()[:12]
 
 
-def _data_files(root: Any, prefix: str = "") -> list[str]:
+def _code_hash(package: Any) -> str:
+    h = hashlib.sha256()
+    for name in sorted(_code_files(package)):
+        h.update(name.encode())
+        h.update(package.joinpath(name).read_bytes().replace(b"\r\n", b"\n"))
+    return h.hexdigest()
+
+
+def _code_files(package: Any) -> list[str]:
+    out = []
+    for part in _DECIDING_CODE:
+        entry = package.joinpath(part)
+        if entry.is_file():
+            out.append(part)
+        else:
+            out += [f"{part}/{name}" for name in _files(entry, (".py",))]
+    return out
+
+
+def _data_files(root: Any) -> list[str]:
+    return [name for name in _files(root) if not name.endswith((".py", ".pyc"))]
+
+
+def _files(root: Any, suffixes: tuple[str, ...] | None = None, prefix: str = "") -> list[str]:
+    """Paths of the files under ``root`` (``__pycache__`` left out), those ending in ``suffixes`` when given."""
     out = []
     for entry in root.iterdir():
         if entry.is_dir():
             if entry.name != "__pycache__":
-                out += _data_files(entry, f"{prefix}{entry.name}/")
-        elif not entry.name.endswith((".py", ".pyc")):
+                out += _files(entry, suffixes, f"{prefix}{entry.name}/")
+        elif suffixes is None or entry.name.endswith(suffixes):
             out.append(prefix + entry.name)
     return out
 

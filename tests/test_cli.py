@@ -51,6 +51,24 @@ def test_outputs_written_and_loadable(tmp_path: Path) -> None:
         assert text[row.start:row.end] == str(row.text).lstrip("'") or str(row.text).startswith("'")
 
 
+def test_the_signature_hashes_the_code_that_decides_results(tmp_path: Path) -> None:
+    from importlib import resources
+
+    from mtqa import signature
+
+    code = signature._code_files(resources.files("mtqa"))
+    assert {"segment.py", "detect/rules/source.py", "detect/numerals.py", "scoring/estimate.py"} <= set(code)
+    assert not any(name.startswith(("report", "ingest")) for name in code)  # how results are shown or read is not hashed
+    # a copy of the package with one rule's code changed hashes otherwise
+    package = tmp_path / "pkg"
+    for name in code:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_bytes(resources.files("mtqa").joinpath(name).read_bytes())
+    before = signature._code_hash(package)
+    (package / "detect" / "numerals.py").write_text((package / "detect" / "numerals.py").read_text() + "\n# changed\n")
+    assert signature._code_hash(package) != before
+
+
 def test_input_error_exit_3_and_nothing_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "ok", "text": "The president met his counterpart in Paris."}\nbroken\n')
