@@ -345,6 +345,9 @@ def test_ranges_signs_list_markers_and_english_number_words() -> None:
     assert _mt001("It carried 100 million+ passengers.", "去年承运了1亿+旅客。") == []
     assert _mt001("It equals 15% -26% of the world economy.", "相当于全球经济总量的15 % － 26 %。") == []  # a dash after a space
     assert _mt001("It fell by -26% last year.", "去年增长26%。") == ["-26%"]  # a sign of its own
+    assert _mt001("Call the alumni office at 8599 3119.", "可致电85993119与校友会联络。") == []  # a phone number in groups
+    assert _mt001("Call the alumni office at 8599 3118.", "可致电85993119与校友会联络。") == ["8599", "3118"]
+    assert _mt001("Call the alumni office at 85993118.", "可致电85993119与校友会联络。") == ["85993118"]  # no tolerance
     assert _mt001("He organised more than 100,000 people.", "王伯祥组织十几万人。") == []
     assert _mt001("He organised more than 300,000 people.", "王伯祥组织十几万人。") == ["300,000"]
 

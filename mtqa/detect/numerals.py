@@ -47,6 +47,8 @@ _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三"
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 #: words that start with 成 after a number without it being tenths (6成 = 60%; 3成员 = 3 members)
 _CHENG_WORDS = frozenset("员員为為功立本果绩績交长長都熟")
+#: digits in groups of two to four apart by a space or a hyphen, as phone numbers are written
+_DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{2,4}(?:[ \u00a0-]\d{2,4})+(?!\d|[.,]\d)")
 #: a Roman numeral in Chinese, Japanese or Korean text (after NFKC: Ⅱ级 = II级), where no word
 #: boundary separates it from the characters
 _CJK_ROMAN = re.compile(r"(?<![A-Za-z])(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?![A-Za-z])")
@@ -311,6 +313,10 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         _share_scales(found, plain, scales, text)
     if has_digit:
         found += [Number(float(m.group()), m.start(), m.end(), written=False) for m in _DIGITS.finditer(text) if len(m.group()) < 16]
+        for run in _DIGIT_GROUPS.finditer(text):  # "8599 3119" for 85993119: each group also stands for the whole
+            joined = re.sub(r"\D", "", run.group())
+            if 7 <= len(joined) < 16:
+                found += [Number(float(joined), g.start(), g.end(), written=False) for g in _DIGITS.finditer(text, run.start(), run.end())]
     if lang not in (None, "en", "zh", "ja", "ko"):
         found += [Number(_SCALE_WORDS[m.group().lower()], m.start(), m.end(), written=False)
                   for m in _SCALE_WORD.finditer(text) if m.group().lower() in _SCALE_WORDS]
@@ -388,4 +394,6 @@ def comma_grouped(token: str, lang: str | None) -> bool:
 
 
 def same(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+    """Equal but for floating-point error (a scaled 1.77万亿 against 1.77 trillion); long numbers
+    that differ in their last digits (phone numbers, account numbers) are not the same."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
