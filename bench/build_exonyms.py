@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import builder_options, write_table  # noqa: E402
+from bench.corpus import build_time_import, builder_options, write_table  # noqa: E402
 
 #: Latin-script languages with CLDR names and wordfreq frequency lists
 LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "sv", "da", "nb", "fi", "hu", "tr", "hr", "sk",
@@ -48,10 +48,7 @@ def pairs(lang: str) -> set[tuple[str, str]]:
 
 def main() -> None:
     args, out = builder_options(OUT, "exonyms-smoke.tsv")
-    try:
-        import babel
-    except ImportError:
-        sys.exit("bench/build_exonyms.py needs babel at build time: pip install babel==2.18.0")
+    babel = build_time_import("babel", "babel==2.18.0", "bench/build_exonyms.py")
     languages = LANGUAGES[:2] if args.smoke else LANGUAGES
     header = [
         "# Place names other languages write differently from English: MT004 lost-name and MT014 name-not-in-source.",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import importlib
 import json
 import random
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
 
@@ -74,6 +76,15 @@ def builder_options(default_out: Path, smoke_file: str) -> tuple[argparse.Namesp
     ap.add_argument("--smoke", action="store_true", help="two languages, written to a temporary file (CI)")
     args = ap.parse_args()
     return args, args.out or (Path(tempfile.gettempdir()) / smoke_file if args.smoke else default_out)
+
+
+def build_time_import(module: str, pin: str, script: str) -> ModuleType:
+    """A package a data builder needs at build time only (mtqa reads the table it writes); exits
+    with the ``pip install`` line when it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        sys.exit(f"{script} needs {module} at build time: pip install {pin}")
 
 
 def write_table(out: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
