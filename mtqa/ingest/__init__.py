@@ -61,16 +61,16 @@ class Inventory:
     skipped: list[str] = field(default_factory=list)
 
 
-def detect_format(path: Path, forced: str | None = None, plain_text_lines: bool = False) -> str | None:
-    """The format named by the extension (``.gz`` stripped), or ``forced``; ``.txt`` is
-    ``lines`` with ``plain_text_lines``."""
-    if forced:
-        return forced
+def detect_format(path: Path, options: IngestOptions) -> str | None:
+    """The format ``options`` force, or the one the extension names (``.gz`` stripped); ``.txt``
+    is ``lines`` with ``options.plain_text_lines``."""
+    if options.input_format:
+        return options.input_format
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext == "txt" and plain_text_lines:
+    if ext == "txt" and options.plain_text_lines:
         return "lines"
     return ext if ext in FORMATS else None
 
@@ -86,12 +86,12 @@ def discover(paths: Sequence[str], options: IngestOptions) -> Inventory:
         if not path.exists():
             raise UsageError(f"{arg}: no such file or folder")
         if path.is_file():
-            fmt = detect_format(path, options.input_format, options.plain_text_lines)
+            fmt = detect_format(path, options)
             if fmt is None:
                 raise UsageError(f"{arg}: unknown extension (supported: {', '.join(FORMATS)}, optionally .gz)")
             inv.files.append(InputFile(path, display(path), fmt))
         elif not path.is_dir():  # a FIFO, /dev/stdin, a process substitution: read as a stream, like -
-            inv.files.append(InputFile(path, display(path), detect_format(path, options.input_format, options.plain_text_lines) or "auto"))
+            inv.files.append(InputFile(path, display(path), detect_format(path, options) or "auto"))
         else:
             _walk(path, options, inv)
     return inv
@@ -123,7 +123,7 @@ def _walk(folder: Path, options: IngestOptions, inv: Inventory) -> None:
                 inv.skipped.append(f"{shown} ({reason})")
             elif any(fnmatch.fnmatch(name, pat) for pat in options.exclude):
                 inv.skipped.append(f"{shown} (excluded)")
-            elif (fmt := detect_format(child, options.input_format, options.plain_text_lines)) is None:
+            elif (fmt := detect_format(child, options)) is None:
                 inv.skipped.append(f"{shown} (unknown extension)")
             else:
                 inv.files.append(InputFile(child, shown, fmt))
