@@ -47,6 +47,9 @@ _SQRT2 = math.sqrt(2.0)
 _CJK_END = "。！？!?；"
 _CLOSERS = re.escape("\"'”’»)]」』】）")
 _END = re.compile(rf"[.!?…]+[{_CLOSERS}]*\s+|[{_CJK_END}।؟۔][{_CLOSERS}]*\s*|\s*\n\s*")
+#: ``_END`` for a text without a line break, written to start with a character set so the
+#: engine skips ahead to candidates (the usual one-line source: a third of ``_END``'s time)
+_END_IN_LINE = re.compile(rf"[.!?…{_CJK_END}।؟۔](?:(?<=[.!?…])[.!?…]*[{_CLOSERS}]*\s+|(?<=[{_CJK_END}।؟۔])[{_CLOSERS}]*\s*)")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _ABBREVIATION = re.compile(r"(?:\b\w{1,2}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Nr|No|vs|etc|ca|bzw|usw|Hr|Fr|Sr|Jr|Abs|Art|Bd|Jh))\.$")
 
@@ -152,7 +155,7 @@ def split_source(text: str) -> list[Span]:
             lead = len(piece) - len(piece.lstrip())
             spans.append(Span(start + lead, start + lead + len(stripped), paragraph))
 
-    for m in _END.finditer(text):
+    for m in (_END if "\n" in text else _END_IN_LINE).finditer(text):
         cut = m.end()
         if m.group()[0] in ".!?…" and "\n" not in m.group():
             following = text[cut:cut + 1]
@@ -289,6 +292,8 @@ def align(doc: Document) -> Alignment | None:
     src_len, tgt_len = _lengths(source, src_spans), _lengths(doc.text, tgt_spans)
     expected = expected_ratio(doc.article.source_lang, source)
     ratio, variance = float(expected["ratio"]), float(expected["variance"])
+    if len(src_spans) == 1 and len(tgt_spans) == 1:  # one sentence a side (one segment a line): nothing to choose
+        return Alignment(source, spans, [Bead((0,), (0,))], ratio, variance, src_len, tgt_len)
     if min(len(src_spans), len(tgt_spans)) > 1:
         names = len(_LATIN_LETTER.findall(source)) < 0.3 * max(chars(source), 1)  # a non-Latin source
         src_num = _anchors(source, src_spans, doc.article.source_lang, names)

@@ -482,12 +482,15 @@ _SCRIPT_ALIASES = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL":
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-#: the letters of each script, to count them in C (``_scripts`` names the script when one is reported)
-_SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in {
+_SCRIPT_CHARS = {
     "LATIN": "A-Za-z\u00c0-\u024f", "CYRILLIC": "\u0400-\u04ff", "CJK": "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff",
     "HANGUL": "\uac00-\ud7af\u1100-\u11ff", "DEVANAGARI": "\u0900-\u097f", "ARABIC": "\u0600-\u06ff\u0750-\u077f",
     "GREEK": "\u0370-\u03ff", "HEBREW": "\u0590-\u05ff", "THAI": "\u0e00-\u0e7f", "SINHALA": "\u0d80-\u0dff",
-    "KHMER": "\u1780-\u17ff", "GEORGIAN": "\u10a0-\u10ff", "ARMENIAN": "\u0530-\u058f"}.items()}
+    "KHMER": "\u1780-\u17ff", "GEORGIAN": "\u10a0-\u10ff", "ARMENIAN": "\u0530-\u058f"}
+#: the letters of each script, to count them in C (``_scripts`` names the script when one is reported)
+_SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in _SCRIPT_CHARS.items()}
+#: a letter of any other script: a source without one is all in its own script, and nothing is counted
+_OTHER_LETTER = {name: re.compile(rf"[^\W\d_{chars}]") for name, chars in _SCRIPT_CHARS.items()}
 
 
 def _english_words_share(text: str) -> float:
@@ -526,17 +529,22 @@ def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if source is None or not lang or "source_lang_detected" in doc.article.extra:
         return
     expected = _SCRIPT_OF.get(lang)
-    letters = len(_LETTER.findall(source))
-    if expected is None or letters < int(ctx.params["min_letters"]):
+    if expected is None:
         return
     end = len(doc.text.rstrip())
+    min_letters = int(ctx.params["min_letters"])
+    letters = None  # counted only when a test needs the count (most sources need none)
     # a source with English names in it still has plenty of its own script
-    if len(_SCRIPT_LETTERS[expected].findall(source)) < float(ctx.params["max_own_script_share"]) * letters:
-        counts = _scripts(source)
-        script = max(counts, key=counts.__getitem__)
-        yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
-                  f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
-    elif expected == "LATIN" and lang != "en" and _english_words_share(source) >= 0.2 \
+    if _OTHER_LETTER[expected].search(source) is not None:
+        letters = len(_LETTER.findall(source))
+        if letters >= min_letters and len(_SCRIPT_LETTERS[expected].findall(source)) < float(ctx.params["max_own_script_share"]) * letters:
+            counts = _scripts(source)
+            script = max(counts, key=counts.__getitem__)
+            yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
+                      f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
+            return
+    if expected == "LATIN" and lang != "en" and _english_words_share(source) >= 0.2 \
+            and (letters := letters if letters is not None else len(_LETTER.findall(source))) >= min_letters \
             and len(_ACCENTED.findall(source)) < float(ctx.params["max_accented_share"]) * letters:  # langdetect only when it may be English
         from mtqa.langid import detect_language
 
