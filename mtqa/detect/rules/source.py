@@ -493,10 +493,18 @@ _SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in _SCRIPT_CHA
 _OTHER_LETTER = {name: re.compile(rf"[^\W\d_{chars}]") for name, chars in _SCRIPT_CHARS.items()}
 
 
-def _english_words_share(text: str) -> float:
-    tokens = WORD.findall(text.lower())
+def _may_be_english(source: str, lang: str, min_english_only: float) -> bool:
+    """Whether a source may be English, before langdetect (a millisecond a text) is asked: a
+    fifth of its words are English function words, and ``min_english_only`` of its words are
+    ones that English uses ten times as often as ``lang`` does (Romanian's "a" and "in" are
+    Romanian words too; "the" and "of" are not)."""
+    tokens = WORD.findall(source.lower())
     function_words = english_function_words()
-    return sum(1 for t in tokens if t in function_words) / max(len(tokens), 1)
+    found = [t for t in tokens if t in function_words]
+    if len(found) / max(len(tokens), 1) < 0.2:
+        return False
+    english_only = sum(1 for t in found if zipf_in(t, "en") - zipf_in(t, lang) >= 1.0)
+    return english_only / len(tokens) >= min_english_only
 
 
 def _scripts(text: str) -> dict[str, int]:
@@ -522,6 +530,8 @@ def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     each) it fires once: a Russian source that is mostly an English song title. A text with
     ``max_accented_share`` or more of its letters accented (ș, é, ł) is not taken for English:
     of 7,000 MLQE-PE ro-en train post-edits, 8 are English that dense with Romanian names.
+    langdetect is asked only of a source whose words are a fifth English function words and
+    ``min_english_only_share`` words English uses ten times as often as the source language.
     Example: source_lang "de", source "Цены выросли на два процента в прошлом году." -> any translation
     """
     source = _source(doc)
@@ -543,7 +553,7 @@ def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
                       f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
             return
-    if expected == "LATIN" and lang != "en" and _english_words_share(source) >= 0.2 \
+    if expected == "LATIN" and lang != "en" and _may_be_english(source, lang, float(ctx.params["min_english_only_share"])) \
             and (letters := letters if letters is not None else len(_LETTER.findall(source))) >= min_letters \
             and len(_ACCENTED.findall(source)) < float(ctx.params["max_accented_share"]) * letters:  # langdetect only when it may be English
         from mtqa.langid import detect_language
