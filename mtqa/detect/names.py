@@ -39,12 +39,14 @@ from mtqa.detect.textutil import LATIN_LETTERS, has_word_list, load_tsv, zipf_in
 
 #: words of letters (one inner apostrophe: d'Arc); hyphens split ("US-Präsident": US, Präsident)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: ``_TOKEN`` for lower-cased ASCII text, where it matches the same, faster
+_ASCII_LOWER_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 #: the upper-case Latin letters
 _UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 #: a capitalised Latin-script word (also after an apostrophe: "Italia" of "l'Italia")
 _CAPITALISED = re.compile(rf"[{_UPPER}](?<![^\W\d_'’].)[{LATIN_LETTERS}]*(?:['’][{LATIN_LETTERS}]+)?(?![^\W\d_])")
-#: where a sentence starts: the text's start, or after what ends a sentence (and spaces)
-_SENTENCE_START = re.compile(rf"(?:^|[.!?:\"«“„(–—])\s*(?=[{_UPPER}])")
+#: what a sentence starts after (and spaces), besides the text's start
+_SENTENCE_END = frozenset('.!?:"«“„(–—')
 _SPELLING = str.maketrans({"y": "i", "k": "c", "w": "v", "z": "s", "j": "i", "q": "c"})
 
 
@@ -176,7 +178,7 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = fold_text(text)
-        self.folded = set(_TOKEN.findall(self.text))
+        self.folded = set((_ASCII_LOWER_TOKEN if self.text.isascii() else _TOKEN).findall(self.text))
         self._phrases: dict[str, bool] = {}  # a name of several words ("tarile de jos"): in the text?
         self._prefixes: set[str] | None = None
         self._by_initial: dict[str, dict[int, list[str]]] = {}
@@ -223,8 +225,15 @@ class WordIndex:
 
 def _capitalised(text: str) -> list[tuple[str, int, int, bool]]:
     """(word, start, end, whether it starts a sentence) of each capitalised Latin-script word."""
-    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
-    return [(m.group(), m.start(), m.end(), m.start() in starts) for m in _CAPITALISED.finditer(text)]
+    return [(m.group(), m.start(), m.end(), starts_sentence(text, m.start())) for m in _CAPITALISED.finditer(text)]
+
+
+def starts_sentence(text: str, at: int, after: Container[str] = _SENTENCE_END) -> bool:
+    """Whether ``at`` starts ``text`` or follows (after spaces) a character of ``after``."""
+    i = at - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in after
 
 
 def _inflected_common_word(lowered: str, lang: str | None, margin: float, min_zipf: float) -> bool:

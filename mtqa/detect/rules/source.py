@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from mtqa.detect.align import alignment_of, chars, expected_ratio, length_calibration
-from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_not_in_source, source_names
+from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_not_in_source, source_names, starts_sentence
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
-from mtqa.detect.textutil import ACCENTED_LATIN, LATIN_LETTERS, WORD, english_function_words, per_document, zipf_in
+from mtqa.detect.textutil import (
+    ACCENTED_LATIN, LATIN_LETTERS, WORD, english_function_words, find_words, per_document, zipf_in,
+)
 from mtqa.types import Document, Severity
 
 # (a URL, an e-mail or a handle ends where Chinese or Japanese text, or its full-width punctuation, starts:
@@ -33,6 +35,11 @@ _CARRY = re.compile(rf"https?://[^\s<>\"{_CJK_OR_FULL_WIDTH}]+|www\.[^\s<>\"{_CJ
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
 # to be translated too often for a check
 _ROMAN_NUMERAL = re.compile(r"[MDCLXVI]+")
+#: what a CamelCase code is taken to start a sentence after ("YouTube" there may be any capitalised word)
+_CODE_SENTENCE_END = frozenset('.!?:"«“')
+#: two letters every ``_NAME`` has (upper case or a digit after a letter: NA, G2, eT), looked for
+#: first (an upper-case letter or a digit first: fast), since most sources have none
+_CODE_LETTERS = re.compile(r"[A-Z\d](?<=[A-Za-z][A-Z\d])")
 _NAME = re.compile(r"\b(?:[A-Z]{2,6}\d*|[A-Z]+\d+[A-Z\d]*|[A-Z]?[a-z]+[A-Z][A-Za-z]+)\b")
 _LATIN = re.compile(rf"[{LATIN_LETTERS}]+")
 _LETTERS_ANY = re.compile(r"[^\W\d_]+")
@@ -114,12 +121,11 @@ def untranslated(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if not _LATIN.search(source):
         return
     min_words, max_share = int(ctx.params["min_words"]), float(ctx.params["max_copied_share"])
-    src_words = [w.lower() for w in WORD.findall(source)]
     # names and numbers are copied in any translation: count the other words
-    tgt_words = [w.lower() for w in WORD.findall(doc.text) if w[:1].islower()]
+    tgt_words = [w.lower() for w in find_words(doc.text) if w[:1].islower()]
     if len(tgt_words) < min_words:
         return
-    common = set(src_words)
+    common = set(_source_words(doc))
     copied = sum(w in common for w in tgt_words) / len(tgt_words)
     if copied >= max_share:
         yield Hit(0, len(doc.text.rstrip()), f"{copied:.0%} of the words are copied from the source: not translated",
@@ -178,10 +184,13 @@ def _lost_codes(source: str, target: str, ctx: RuleContext) -> list[Name]:
     searchable = len(target) <= MAX_SUBSTRING_TEXT  # (a substring search per code would be quadratic in a huge text)
     target_words: set[str] | None = None
     missing: dict[str, Name] = {}
+    if _CODE_LETTERS.search(source) is None:
+        return []
     for m in _NAME.finditer(source):
         word = m.group()
         lowered = word.lower()
-        if word in missing or lowered in stop or len(word) < 4 or (not word.isupper() and _starts_sentence(source, m.start())) \
+        if word in missing or lowered in stop or len(word) < 4 \
+                or (not word.isupper() and starts_sentence(source, m.start(), _CODE_SENTENCE_END)) \
                 or _ROMAN_NUMERAL.fullmatch(word):
             continue  # (a roman numeral is a number: MT001's)
         if searchable and lowered in target:
@@ -195,12 +204,10 @@ def _lost_codes(source: str, target: str, ctx: RuleContext) -> list[Name]:
     return list(missing.values())
 
 
-def _starts_sentence(text: str, at: int) -> bool:
-    """Whether ``at`` starts ``text`` or follows (after spaces) what ends a sentence."""
-    i = at - 1
-    while i >= 0 and text[i].isspace():
-        i -= 1
-    return i < 0 or text[i] in ".!?:\"«“"
+@per_document
+def _source_words(doc: Document) -> list[str]:
+    """The words of the source, lower-cased (MT003 and MT013 read them)."""
+    return WORD.findall((doc.article.source or "").lower())
 
 
 @per_document
@@ -493,12 +500,11 @@ _SCRIPT_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in _SCRIPT_CHA
 _OTHER_LETTER = {name: re.compile(rf"[^\W\d_{chars}]") for name, chars in _SCRIPT_CHARS.items()}
 
 
-def _may_be_english(source: str, lang: str, min_english_only: float) -> bool:
-    """Whether a source may be English, before langdetect (a millisecond a text) is asked: a
+def _may_be_english(tokens: list[str], lang: str, min_english_only: float) -> bool:
+    """Whether a source of these lower-cased words may be English, before langdetect (a millisecond a text) is asked: a
     fifth of its words are English function words, and ``min_english_only`` of its words are
     ones that English uses ten times as often as ``lang`` does (Romanian's "a" and "in" are
     Romanian words too; "the" and "of" are not)."""
-    tokens = WORD.findall(source.lower())
     function_words = english_function_words()
     found = [t for t in tokens if t in function_words]
     if len(found) / max(len(tokens), 1) < 0.2:
@@ -553,7 +559,7 @@ def source_language_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(0, end, f"the source is written in {script.title()} script, but its language is given as "
                       f"{lang!r} ({expected.title()} script): a swapped or misaligned source?", suggestion="check the source")
             return
-    if expected == "LATIN" and lang != "en" and _may_be_english(source, lang, float(ctx.params["min_english_only_share"])) \
+    if expected == "LATIN" and lang != "en" and _may_be_english(_source_words(doc), lang, float(ctx.params["min_english_only_share"])) \
             and (letters := letters if letters is not None else len(_LETTER.findall(source))) >= min_letters \
             and len(_ACCENTED.findall(source)) < float(ctx.params["max_accented_share"]) * letters:  # langdetect only when it may be English
         from mtqa.langid import detect_language
