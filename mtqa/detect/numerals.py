@@ -45,6 +45,7 @@ _SCALE_WORD = re.compile(whole_words({f(w) for w in _SCALE_WORDS for f in (str.l
 _ROMAN = re.compile(r"\b(?=[MDCLXVI])(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème|º|-?lea|-?a)?\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _CJK_SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6}
+_CJK_SCALE_FIRST = frozenset(w[0] for w in _CJK_SCALE)
 #: "20多万" (200,000-odd), "1.2万余": 多/余/几 between a number and its scale
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -263,12 +264,12 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
     last_end: int | None = None  # where the number before ends
     for m in _NUMBER.finditer(digits_text) if has_digit else ():
         value = _value(m.group(), lang)
-        if value is None or any(a <= m.start() < b for a, b in dates):
+        if value is None or dates and any(a <= m.start() < b for a, b in dates):
             continue
         if value < 0 and last_end is not None and not text[last_end:m.start()].strip():
             found.append(Number(-value, m.start(), m.end(), written=False))  # "15% -26%": a range's dash, not minus 26
         last_end = m.end()
-        if any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
+        if clock and any(a <= m.start() < b for a, b in clock):  # times (written too many ways) and parts of a compound
             found.append(Number(value, m.start(), m.end(), written=False))
             continue
         after = text[m.end():m.end() + 12]
@@ -277,7 +278,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
             continue
         cjk_after = after.lstrip(" ")  # ("820 万": a space between digits and characters)
         cjk_after = cjk_after[1:] if cjk_after[:1] in "多余几" else cjk_after
-        scale = next((s for w, s in _CJK_SCALE.items() if cjk_after.startswith(w)), None)
+        scale = next((s for w, s in _CJK_SCALE.items() if cjk_after.startswith(w)), None) if cjk_after[:1] in _CJK_SCALE_FIRST else None
         if cjk_after[:1] == "千" and cjk_after[1:2] in _CJK_KILO_UNITS:
             scale = None
         elif cjk_after[:1] == "成" and value <= 10 and cjk_after[1:2] not in _CHENG_WORDS:

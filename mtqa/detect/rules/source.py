@@ -21,7 +21,7 @@ from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_n
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
-    ACCENTED_LATIN, LATIN_LETTERS, WORD, english_function_words, find_words, per_document, zipf_in,
+    ACCENTED_LATIN, LATIN_LETTERS, WORD, contains_any, english_function_words, find_words, per_document, zipf_in,
 )
 from mtqa.types import Document, Severity
 
@@ -31,6 +31,8 @@ _CJK_OR_FULL_WIDTH = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00
 _CARRY = re.compile(rf"https?://[^\s<>\"{_CJK_OR_FULL_WIDTH}]+|www\.[^\s<>\"{_CJK_OR_FULL_WIDTH}]+"
                     rf"|[A-Za-z0-9.+_-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|(?<![A-Za-z0-9_])[@#][A-Za-z_](?:(?![{_CJK_OR_FULL_WIDTH}])\w){{1,30}}"
                     r"|\{\{?\s*[\w.]+\s*\}?\}|%\(?\w*\)?[sd]|<[a-z][a-z0-9]*[^<>]*>|\$\{\w+\}")
+#: what every ``_CARRY`` match has (most sources have none: the pattern is not run on them)
+_CARRY_MARKS = ("://", "www.", "@", "#", "{", "%", "<")
 # acronyms and codes (NASA, G20, iPhone-style CamelCase): kept in translation, unlike place
 # names (Norvegia -> Norway) and capitalised common nouns of titles, which MLQE-PE train showed
 # to be translated too often for a check
@@ -97,6 +99,8 @@ def not_carried_over(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     source = _source(doc)
     if source is None:
+        return
+    if not contains_any(source, _CARRY_MARKS):
         return
     carried = [m.group().rstrip(".,;:") for m in _CARRY.finditer(source)]
     if not carried:
