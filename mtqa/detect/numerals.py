@@ -76,6 +76,9 @@ _CJK_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 #: 千 before these is the metric prefix kilo- (千伏 kV, 千米 km), not a thousand
 _CJK_KILO_UNITS = "伏瓦米克焦赫"
 _NEXT_WORD = re.compile(r"\s*([^\s\d.,;:!?()\[\]\"'“”+]+)")
+#: a 24-hour time of four digits, when one of these follows it ("1200 GMT")
+_HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+_HOURS_AFTER = re.compile(r"\s*(?:GMT|UTC|hours?\b|h\b)")
 #: a currency code written onto a number ("USD11.16 million", "RMB5 billion"): blanked before numbers are read
 _GLUED_CURRENCY = re.compile(r"\b(?:USD|US\$|RMB|CNY|EUR|GBP|HKD|HK\$|JPY|CHF|AUD|CAD|INR|Rs\.?)(?=\d)")
 #: an ordinal or a unit written onto a number (21st, 1.92m, 50kg)
@@ -183,6 +186,7 @@ class Number(NamedTuple):
 
 _DIGITS = re.compile(r"\d+")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+#: (every tens word ends in "ty": a text without "ty-" or "ty " has no compound, and is not searched)
 _ENGLISH_COMPOUND = re.compile(f"({whole_words(_TENS)})[- ](one|two|three|four|five|six|seven|eight|nine)\\b")
 # matched in the lower-cased text
 _ENGLISH_NUMBER_WORD = re.compile(whole_words(_ENGLISH_NUMBERS) + r"\b")
@@ -309,7 +313,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         if decade:  # the 1850s: the '50s of the 19th century
             found.append(Number(value % 100, m.start(), m.end(), written=False))
             found.append(Number(float(int(value) // 100 + 1), m.start(), m.end(), written=False))
-        if len(m.group()) == 4 and re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", m.group()) and re.match(r"\s*(?:GMT|UTC|hours?\b|h\b)", after):
+        if len(m.group()) == 4 and _HHMM.fullmatch(m.group()) and _HOURS_AFTER.match(after):
             found.append(Number(float(int(value) // 100), m.start(), m.end(), written=False))  # 1200 GMT: 12 h 00
         if comma_grouped(m.group(), lang):  # "10,000" in a language that writes 10.000: kept from an English text
             found.append(Number(float(m.group().replace(",", "")), m.start(), m.end(), written=False))
@@ -338,7 +342,7 @@ def numbers(text: str, lang: str | None, check_words: bool = False) -> list[Numb
         found += [Number(table[m.group()], m.start(), m.end(), written=False) for m in _number_word_pattern(lang).finditer(lowered)]
     if lang in (None, "en"):
         compounds = [Number(_ENGLISH_NUMBERS[m.group(1)] + _ENGLISH_NUMBERS[m.group(2)], m.start(), m.end(), written=check_words)
-                     for m in _ENGLISH_COMPOUND.finditer(lowered)]  # forty-two
+                     for m in _ENGLISH_COMPOUND.finditer(lowered)] if "ty-" in lowered or "ty " in lowered else []  # forty-two
         words = [Number(_ENGLISH_NUMBERS[m.group()], m.start(), m.end(),
                         written=check_words and m.group() in _CARDINALS and not any(c.start <= m.start() < c.end for c in compounds))
                  for m in _ENGLISH_NUMBER_WORD.finditer(lowered)]

@@ -139,6 +139,17 @@ def zipf_in(word: str, lang: str | None) -> float:
     return zipf_from_frequency(_frequencies(lang).get(word, 0.0))
 
 
+def english_zipf(word: str) -> float:
+    """wordfreq's ``zipf_frequency(word, "en")``, the same to the last digit: read from the table
+    for a word of ASCII letters (wordfreq's tokenizer, slow on every word it has not seen, would
+    only lower-case it), asked of wordfreq for any other (it splits and folds: "e-mail", "groß")."""
+    if word.isascii() and word.isalpha():
+        return round(zipf_in(word.lower(), "en"), 2)
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 @per_document
 def ascii_tokens(doc: Document) -> frozenset[str]:
     """The article's lower-cased words of ASCII letters, hyphenated ones whole ("well-known"):

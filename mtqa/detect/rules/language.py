@@ -8,7 +8,7 @@ from functools import cache
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
-    article_words, body_sentences, data_text, english_function_words, lowered_words, sentence_words, word_set, words,
+    article_words, body_sentences, data_text, english_function_words, english_zipf, lowered_words, sentence_words, word_set, words,
 )
 from mtqa.langid import detect_language
 from mtqa.types import Document
@@ -58,9 +58,7 @@ def _looks_english(tokens: tuple[str, ...], ratio: float) -> bool:
 
 def _mostly_english_words(tokens: tuple[str, ...], ratio: float, zipf: float) -> bool:
     """True when most tokens are common English words (noun lists fool langdetect)."""
-    from wordfreq import zipf_frequency
-
-    return sum(zipf_frequency(t, "en") >= zipf for t in tokens) >= ratio * len(tokens)
+    return sum(english_zipf(t) >= zipf for t in tokens) >= ratio * len(tokens)
 
 
 @rule("MT501", "wrong-language", "Non-translation", "critical")

@@ -12,7 +12,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
-    WORD, body_sentences, english_function_words, lowered_words, per_document, sentence_words, word_set,
+    WORD, body_sentences, english_function_words, english_zipf, lowered_words, per_document, sentence_words, word_set,
 )
 from mtqa.types import Document, Severity
 
@@ -158,9 +158,7 @@ def _reduplicated_name(word: str, source: str | None, name_max_zipf: float) -> b
     English rarely uses alone ("Wagga Wagga")."""
     if word in word_set("pinyin_syllables.txt") or _doubled_in_source(word, source):
         return True
-    from wordfreq import zipf_frequency
-
-    return not source and zipf_frequency(word, "en") < name_max_zipf
+    return not source and english_zipf(word) < name_max_zipf
 
 
 def _doubled_in_source(word: str, source: str | None) -> bool:

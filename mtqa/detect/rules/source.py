@@ -21,7 +21,7 @@ from mtqa.detect.names import MAX_SUBSTRING_TEXT, Name, WordIndex, fold, names_n
 from mtqa.detect.numerals import has_digits, numbers, reads_number_words, same
 from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
-    ACCENTED_LATIN, LATIN_LETTERS, WORD, contains_any, english_function_words, find_words, per_document, zipf_in,
+    ACCENTED_LATIN, LATIN_LETTERS, WORD, contains_any, english_function_words, english_zipf, find_words, per_document, zipf_in,
 )
 from mtqa.types import Document, Severity
 
@@ -459,9 +459,7 @@ def copied_source_word(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
 
 def _copied_severity(word: str, ctx: RuleContext) -> Severity | None:
     """MT011's severity for a source word copied into the translation; None: not flagged."""
-    from wordfreq import zipf_frequency
-
-    english, in_source = zipf_frequency(word, "en"), zipf_in(word, ctx.source_lang)
+    english, in_source = english_zipf(word), zipf_in(word, ctx.source_lang)
     if in_source >= float(ctx.params["major_source_zipf"]) and in_source - english >= float(ctx.params["major_margin"]):
         return Severity.MAJOR
     if len(word) < 3 or english >= float(ctx.params["max_zipf"]):
