@@ -125,7 +125,9 @@ def zipf_from_frequency(frequency: float) -> float:
 def _frequencies(lang: str | None) -> dict[str, float]:
     from wordfreq import available_languages, get_frequency_dict
 
-    return get_frequency_dict(lang) if lang in available_languages() else {}
+    # (called as wordfreq calls it inside ``zipf_frequency``, so that its cache holds one table a
+    # language for both: called as ``get_frequency_dict(lang)``, the English one was built twice)
+    return get_frequency_dict(lang, "best") if lang in available_languages() else {}
 
 
 def has_word_list(lang: str | None) -> bool:
@@ -139,12 +141,13 @@ def zipf_in(word: str, lang: str | None) -> float:
     return zipf_from_frequency(_frequencies(lang).get(word, 0.0))
 
 
+@lru_cache(maxsize=1 << 16)
 def english_zipf(word: str) -> float:
     """wordfreq's ``zipf_frequency(word, "en")``, the same to the last digit: read from the table
     for a word of ASCII letters (wordfreq's tokenizer, slow on every word it has not seen, would
     only lower-case it), asked of wordfreq for any other (it splits and folds: "e-mail", "groß")."""
     if word.isascii() and word.isalpha():
-        return round(zipf_in(word.lower(), "en"), 2)
+        return round(zipf_from_frequency(_frequencies("en").get(word.lower(), 0.0)), 2)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
