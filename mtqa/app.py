@@ -25,7 +25,7 @@ from mtqa.detect import select_rules
 from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine, process_scorer
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
-from mtqa.ingest import IngestOptions, Inventory, discover, prepare, raw_articles, read_articles, with_parallel
+from mtqa.ingest import IngestOptions, Inventory, discover, mark_out_of_step, prepare, raw_articles, read_articles, with_parallel
 from mtqa.ingest.readers import Limits, read_parallel
 from mtqa.pipeline import CHUNK
 from mtqa.progress import Bar, Progress
@@ -154,7 +154,7 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
     if opts.references_file or opts.sources_file:
         source = with_parallel(source, _lines(opts.references_file, ingest), _lines(opts.sources_file, ingest),
                                (f"-r {opts.references_file}", f"-s {opts.sources_file}"))
-    source = prepare(source, ingest.limits)
+    source = mark_out_of_step(prepare(source, ingest.limits))
     work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
     settings = engine.args[0] if isinstance(engine, LocalEngine) else None
     if settings is not None and settings.fluency:

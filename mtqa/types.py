@@ -25,6 +25,11 @@ class Severity(str, Enum):
         return SEVERITY_RANK[self.value]
 
 
+#: the key of ``Article.extra`` that marks an article out of step with its source (+1: its
+#: translation fits the next source; -1: the previous one), set at ingest and read by MT015
+OUT_OF_STEP = "source_out_of_step"
+
+
 @dataclass(slots=True)
 class Article:
     """One input article as read. ``error`` is set when it could not be read."""

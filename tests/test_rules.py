@@ -183,8 +183,9 @@ def test_rule_true_positive_and_clean_negative(code: str, positive: str, span: s
 
 
 def test_every_rule_has_a_case() -> None:
-    """Rules that need the language model (MT9xx) are tested in test_model.py, MT006 (embeddings) in test_crosslingual.py."""
-    tested = {c[0] for c in CASES} | {c[0] for c in SOURCE_CASES} | {"MT006", "MT012", "MT013"}
+    """Rules that need the language model (MT9xx) are tested in test_model.py, MT006 (embeddings) in test_crosslingual.py,
+    MT015 (neighbouring segments) in test_out_of_step.py."""
+    tested = {c[0] for c in CASES} | {c[0] for c in SOURCE_CASES} | {"MT006", "MT012", "MT013", "MT015"}
     assert {r.code for r in all_rules() if not r.code.startswith("MT9")} <= tested
 
 

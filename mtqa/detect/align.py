@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mtqa.detect.numerals import numbers
+from mtqa.detect.numerals import has_digits, numbers
 from mtqa.types import Document
 
 #: (source sentences, target sentences) of a bead, with prior probabilities: Gale and
@@ -35,6 +35,8 @@ MOVES = ((1, 1, 0.89), (1, 0, 0.0099), (0, 1, 0.0099), (2, 1, 0.089), (1, 2, 0.0
          (1, 3, 0.01), (3, 1, 0.01), (1, 4, 0.003), (4, 1, 0.003))
 #: cost added to a bead whose sentences share no anchor (taken off when they share them all)
 ANCHOR = 2.0
+#: a pair scored alone (:func:`pair_cost`) with anchors on one side only costs this share of ``ANCHOR``
+ONE_SIDED = 0.5
 #: an omission or addition is reported only when merging it into a neighbouring bead would
 #: put that bead's length this many standard deviations off (bench/align_eval.py)
 ABSORB = 3.0
@@ -231,13 +233,11 @@ def gale_church(src: Sequence[int], tgt: Sequence[int], ratio: float, variance: 
                 src_len, tgt_len = src_sum[i] - src_sum[i - di], tgt_sum[j] - tgt_sum[j - dj]
                 if src_len == 0 or tgt_len == 0:  # an omission or an addition: no lengths to compare
                     c = previous_row[j - dj - first] + penalty
-                else:
+                else:  # (length_cost, written out: this is the innermost loop)
                     delta = (tgt_len - src_len * ratio) / sqrt(src_len * variance)
                     c = previous_row[j - dj - first] + (penalty - log(max(erfc(abs(delta) / _SQRT2), 1e-300)))
                 if di and dj and anchored:
-                    s_any, t_any = src_union[di][i], tgt_union[dj][j]
-                    if s_any and t_any:
-                        c += ANCHOR * (1.0 - 2.0 * len(s_any & t_any) / len(s_any | t_any))
+                    c += anchor_cost(src_union[di][i], tgt_union[dj][j])
                 if c < best:
                     best, step = c, k
             row[j - lo], back[j - lo] = best, step
@@ -255,21 +255,55 @@ def gale_church(src: Sequence[int], tgt: Sequence[int], ratio: float, variance: 
     return beads[::-1]
 
 
+def length_cost(src_len: int, tgt_len: int, ratio: float, variance: float) -> float:
+    """Gale-Church's length term: minus the log of the chance that a source of ``src_len``
+    characters (at least 1) is translated by ``tgt_len``, at ``ratio`` give or take ``variance``."""
+    delta = (tgt_len - src_len * ratio) / math.sqrt(src_len * variance)
+    return -math.log(max(math.erfc(abs(delta) / _SQRT2), 1e-300))
+
+
+def anchor_cost(source: frozenset[str], target: frozenset[str]) -> float:
+    """From ``-ANCHOR`` (the two sides have the same anchors) to ``+ANCHOR`` (they share none), by
+    their Jaccard overlap; 0 when a side has none."""
+    if not source or not target:
+        return 0.0
+    return ANCHOR * (1.0 - 2.0 * len(source & target) / len(source | target))
+
+
+def pair_cost(src_len: int, tgt_len: int, expected: dict[str, float], anchors: tuple[frozenset[str], frozenset[str]]) -> float:
+    """The cost of a target of ``tgt_len`` characters (:func:`chars`) as the translation of a source of
+    ``src_len`` in one 1-1 bead, as :func:`gale_church` scores it (without the bead's prior): the
+    length term of the source's calibration (:func:`expected_ratio`), and the anchor term of the
+    two sides' ``anchors`` (:func:`text_anchors`)."""
+    cost = length_cost(max(src_len, 1), tgt_len, float(expected["ratio"]), float(expected["variance"]))
+    source_anchors, target_anchors = anchors
+    if bool(source_anchors) != bool(target_anchors):  # a number or name on one side only
+        return cost + ONE_SIDED * ANCHOR
+    return cost + anchor_cost(source_anchors, target_anchors)
+
+
+def is_latin(source: str) -> bool:
+    """Whether ``source`` is written in Latin script (else its Latin-script names are anchors)."""
+    return len(_LATIN_LETTER.findall(source)) >= 0.3 * max(chars(source), 1)
+
+
+def text_anchors(text: str, lang: str | None, names: bool) -> frozenset[str]:
+    """A text's written numbers and, with ``names``, its Latin-script names and acronyms (in a
+    non-Latin source they are names the translation keeps: "Peter Sams", "JD")."""
+    # (a written number always has a digit: a text without one is not read for numbers)
+    found = {f"#{round(n.value, 6):g}" for n in numbers(text, lang) if n.written} if has_digits(text) else set()
+    if names:
+        found |= {w.lower() for w in _LATIN_NAME.findall(text)}
+    return frozenset(found)
+
+
 def _lengths(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     return [chars(text[a:b]) for a, b in spans]
 
 
 def _anchors(text: str, spans: Sequence[tuple[int, int]], lang: str | None, names: bool) -> list[frozenset[str]]:
-    """Per sentence: its written numbers and, with ``names``, its Latin-script names and
-    acronyms (in a non-Latin source they are names the translation keeps: "Peter Sams", "JD")."""
-    out = []
-    for a, b in spans:
-        piece = text[a:b]
-        found = {f"#{round(n.value, 6):g}" for n in numbers(piece, lang) if n.written}
-        if names:
-            found |= {w.lower() for w in _LATIN_NAME.findall(piece)}
-        out.append(frozenset(found))
-    return out
+    """Per sentence: :func:`text_anchors`."""
+    return [text_anchors(text[a:b], lang, names) for a, b in spans]
 
 
 def alignment_of(doc: Document) -> Alignment | None:
@@ -295,7 +329,7 @@ def align(doc: Document) -> Alignment | None:
     if len(src_spans) == 1 and len(tgt_spans) == 1:  # one sentence a side (one segment a line): nothing to choose
         return Alignment(source, spans, [Bead((0,), (0,))], ratio, variance, src_len, tgt_len)
     if min(len(src_spans), len(tgt_spans)) > 1:
-        names = len(_LATIN_LETTER.findall(source)) < 0.3 * max(chars(source), 1)  # a non-Latin source
+        names = not is_latin(source)
         src_num = _anchors(source, src_spans, doc.article.source_lang, names)
         tgt_num = _anchors(doc.text, tgt_spans, None, names)
         # only what both texts have anchors ("The" starts English sentences; an added year is no anchor)

@@ -26,6 +26,7 @@ from mtqa.ingest.readers import (
     read_text,
     too_long,
 )
+from mtqa.ingest.out_of_step import mark_out_of_step
 from mtqa.langid import detect_language, iso_639_1
 from mtqa.types import Article
 
@@ -148,12 +149,13 @@ def display(path: Path | str) -> str:
 
 
 def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
-    """Yield every article of every file, in order (see :func:`prepare`).
+    """Yield every article of every file, in order (see :func:`prepare`), segments out of step
+    with their sources marked (:mod:`mtqa.ingest.out_of_step`).
 
     A file that fails while it is read ends there with an error row naming it; the next
     file is read as usual.
     """
-    return prepare(raw_articles(inv, options), options.limits)
+    return mark_out_of_step(prepare(raw_articles(inv, options), options.limits))
 
 
 def raw_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:

@@ -23,7 +23,7 @@ from mtqa.detect.registry import Hit, RuleContext, rule
 from mtqa.detect.textutil import (
     ACCENTED_LATIN, LATIN_LETTERS, WORD, contains_any, english_function_words, english_zipf, find_words, per_document, zipf_in,
 )
-from mtqa.types import Document, Severity
+from mtqa.types import OUT_OF_STEP, Document, Severity
 
 # (a URL, an e-mail or a handle ends where Chinese or Japanese text, or its full-width punctuation, starts:
 # "https://example.com/p/6047，或搜索" is https://example.com/p/6047)
@@ -480,6 +480,28 @@ def empty_source(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if doc.article.source is not None and not doc.article.source.strip() and doc.text.strip():
         yield Hit(0, len(doc.text.rstrip()), "the source given for this translation is empty: nothing was checked "
                   "against it (a misaligned or lost source?)", suggestion="check the source file")
+
+
+@rule("MT015", "out-of-step", "Accuracy/Mistranslation", "major")
+def out_of_step(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
+    """This translation, and its neighbours in the file, fit the next (or the previous) source
+    better than their own: the sources and the translations are out of step here.
+
+    Why: a line lost or added upstream, or an MT system that translated a document and split it
+    again in other places, pairs every following translation with the wrong source. Each pair
+    then reads as a bad translation; only its neighbours show why. Read at ingest, across
+    neighbouring segments of one file (``mtqa/ingest/out_of_step.py``: sentence lengths,
+    numbers and names, as the alignment scores a pair; window and threshold in
+    ``mtqa/data/out_of_step.json``, by ``bench/out_of_step.py``). A single article, or one over
+    2,000 characters a side, is not read.
+    Example: ``-s src.txt tgt.txt`` where tgt.txt lost its line 3: lines 3 to 10 each translate the next source line
+    """
+    step = doc.article.extra.get(OUT_OF_STEP)
+    if step in (1, -1):
+        which = "next" if step == 1 else "previous"
+        yield Hit(0, len(doc.text.rstrip()), f"this translation fits the {which} source segment better than its own, and so "
+                  f"do its neighbours: sources and translations are out of step here (a line lost or added?)",
+                  suggestion="realign the sources and the translations")
 
 
 #: the script each source language is written in (the languages mtqa's users and eval data have)
