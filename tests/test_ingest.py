@@ -160,3 +160,19 @@ def test_large_single_line_article(tmp_path: Path) -> None:
     assert doc.sentences and doc.sentences[-1].end <= len(a.text)
     [too_big] = read(p)  # the default limit: an error row, not minutes of scoring
     assert too_big.error and "max-article-chars" in too_big.error and too_big.text == ""
+
+
+def test_a_parallel_source_file_gets_one_language_guess() -> None:
+    """``-s SRC.txt`` without a language: one langdetect guess for the file, kept as a guess; a line
+    that alone reads as another language (short Russian as Bulgarian) gets the file's."""
+    from mtqa.ingest import file_language, with_parallel
+
+    russian = ["Цены выросли на два процента в прошлом году.", "Правительство ушло в отставку после долгих переговоров.",
+               "Биржа закрылась раньше обычного.", "Аналитики ожидают рецессию.", "Компания подтвердила цифры в понедельник.",
+               "Да."] * 4
+    out = list(with_parallel([Article(id=str(i), text="Text.", path="t") for i in range(len(russian))], None, russian))
+    assert {a.source_lang for a in out} == {"ru"} and all(a.extra["source_lang_detected"] == "ru" for a in out)
+    given = list(with_parallel([Article(id="0", text="Text.", path="t", source_lang="uk")], None, russian[:1]))
+    assert given[0].source_lang == "uk" and "source_lang_detected" not in given[0].extra
+    mixed = ["Die Preise stiegen im letzten Jahr deutlich.", "Les prix ont fortement augmenté l'année dernière."] * 10
+    assert file_language(mixed) is None and file_language(["", " "]) is None

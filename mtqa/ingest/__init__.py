@@ -10,6 +10,7 @@ import fnmatch
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,8 +169,11 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
     """Give the Nth article the Nth reference and/or source line (``-r REF.txt``, ``-s SRC.txt``).
 
     The counts must agree: otherwise a usage error naming both counts (raised as soon as
-    one side runs out, so a run over stdin is stopped too).
+    one side runs out, so a run over stdin is stopped too). A source line of an article
+    without ``source_lang`` gets the language of the source file (:func:`file_language`),
+    recorded as a guess in ``extra["source_lang_detected"]``.
     """
+    guess = file_language(sources) if sources is not None else None
     n = 0
     for article in articles:
         for lines, attr, flag in ((references, "reference", names[0]), (sources, "source", names[1])):
@@ -181,12 +185,37 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
                 setattr(article, attr, lines[n])
             elif attr == "source":
                 article.source = ""  # given but blank: MT012 reports it
+        if guess is not None and article.source and not article.source_lang:
+            article.source_lang = article.extra["source_lang_detected"] = guess
         n += 1
         yield article
     for lines, flag in ((references, names[0]), (sources, names[1])):
         if lines is not None and len(lines) != n:
             hint = " (one segment a line: --input-format lines)" if n == 1 else ""
             raise UsageError(f"{flag}: {len(lines)} line(s), but the input has {n} segment(s); they must be line-aligned{hint}")
+
+
+#: lines of a source file that langdetect reads to name the file's language
+LANGUAGE_SAMPLES = 20
+
+
+def file_language(lines: Sequence[str]) -> str | None:
+    """The language of most of a line-aligned source file: langdetect's guess for each of
+    ``LANGUAGE_SAMPLES`` lines spread through it, and the guess of more than half of them. None
+    when no language has that many (a file of mixed languages: each line is then guessed alone).
+
+    One guess for the file is far faster than one a line (langdetect takes about 2 ms a text)
+    and more often right: alone, 9% of MLQE-PE's Russian train sources read as Bulgarian,
+    Macedonian or Ukrainian, and 5% of newstest2020's Chinese ones as Korean or Vietnamese."""
+    filled = [line for line in lines if line.strip()]
+    if not filled:
+        return None
+    picks = [filled[i * len(filled) // LANGUAGE_SAMPLES] for i in range(min(LANGUAGE_SAMPLES, len(filled)))]
+    votes = Counter(iso_639_1(lang) for lang, _ in map(detect_language, picks) if lang != "unknown")
+    if not votes:
+        return None
+    lang, count = votes.most_common(1)[0]
+    return lang if count > len(picks) / 2 else None
 
 
 def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
