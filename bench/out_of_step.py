@@ -116,7 +116,7 @@ def measure(name: str, seqs: list[Sequence], settings: Settings, seed: int) -> d
     found = [m for m in clean_marks if _known(m[0], m[1], m[1] + 1)]
     false_clean = len(clean_marks) - len(found)
     rng = random.Random(seed)
-    hit = total = false_out = false_far = outside = 0
+    hit = wrong = total = false_out = false_far = outside = 0
     for seq in seqs:
         pairs, moved = shifted(seq[2], rng, window)
         if not moved:
@@ -124,15 +124,17 @@ def measure(name: str, seqs: list[Sequence], settings: Settings, seed: int) -> d
         got = dict(marks(articles(seq, pairs), settings))
         total += len(moved)
         hit += sum(got.get(i) == step for i, step in moved.items())
+        wrong += sum(got.get(i) == -step for i, step in moved.items())
         outside += len(pairs) - len(moved)
         false_out += sum(1 for i in got if i not in moved)
         false_far += sum(1 for i in got if i not in moved and i - 1 not in moved and i + 1 not in moved)
     out = {"sequences": len(seqs), "segments": segments, "clean_max": max(clean_sums, default=0.0),
            "clean_marked": false_clean / max(segments, 1), "known_shift_marked": len(found), "shifted_segments": total,
-           "shifted_recall": hit / max(total, 1), "marked_outside_the_run": false_out / max(outside, 1),
+           "shifted_recall": hit / max(total, 1), "shifted_wrong_direction": wrong / max(total, 1),
+           "marked_outside_the_run": false_out / max(outside, 1),
            "marked_beyond_its_neighbours": false_far / max(outside, 1)}
     print(f"{name}: {len(seqs)} sequences, {segments} segments; largest clean window sum {out['clean_max']:.2f}; "
-          f"clean segments marked {out['clean_marked']:.4%} (and {len(found)} of the data's own shifts); seeded shifts: {total} segments, recall {out['shifted_recall']:.3f}, "
+          f"clean segments marked {out['clean_marked']:.4%} (and {len(found)} of the data's own shifts); seeded shifts: {total} segments, recall {out['shifted_recall']:.3f} (and {out['shifted_wrong_direction']:.3f} marked the other way), "
           f"others marked {out['marked_outside_the_run']:.3%} ({out['marked_beyond_its_neighbours']:.3%} beyond the run's two neighbours)")
     return out
 
