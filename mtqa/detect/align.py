@@ -233,11 +233,13 @@ def gale_church(src: Sequence[int], tgt: Sequence[int], ratio: float, variance: 
                 src_len, tgt_len = src_sum[i] - src_sum[i - di], tgt_sum[j] - tgt_sum[j - dj]
                 if src_len == 0 or tgt_len == 0:  # an omission or an addition: no lengths to compare
                     c = previous_row[j - dj - first] + penalty
-                else:  # (length_cost, written out: this is the innermost loop)
+                else:  # (length_cost, written out: this is the innermost loop, and a call costs)
                     delta = (tgt_len - src_len * ratio) / sqrt(src_len * variance)
                     c = previous_row[j - dj - first] + (penalty - log(max(erfc(abs(delta) / _SQRT2), 1e-300)))
-                if di and dj and anchored:
-                    c += anchor_cost(src_union[di][i], tgt_union[dj][j])
+                if di and dj and anchored:  # (anchor_cost, written out too)
+                    s_any, t_any = src_union[di][i], tgt_union[dj][j]
+                    if s_any and t_any:
+                        c += ANCHOR * (1.0 - 2.0 * len(s_any & t_any) / len(s_any | t_any))
                 if c < best:
                     best, step = c, k
             row[j - lo], back[j - lo] = best, step
