@@ -8,6 +8,7 @@ tables and reports are assembled from the parts (see :mod:`mtqa.aggregate`).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from itertools import chain
 from dataclasses import asdict, dataclass
@@ -63,6 +64,8 @@ class RunOptions:
     #: line-aligned reference and source files (``-r``, ``-s``): line N belongs to segment N
     references_file: str | None = None
     sources_file: str | None = None
+    #: the language of sources given without one (``--source-lang``); None: guessed
+    source_lang: str | None = None
 
 
 def score(paths: list[str], settings: Settings, options: RunOptions | None = None) -> RunResult:
@@ -87,7 +90,7 @@ def score(paths: list[str], settings: Settings, options: RunOptions | None = Non
 
 def _score(paths: list[str], settings: Settings, opts: RunOptions, out_dir: Path | None) -> RunResult:
     ingest = IngestOptions(settings.text_column, settings.id_column, opts.input_format, settings.exclude,
-                           plain_text_lines=bool(opts.references_file or opts.sources_file),
+                           plain_text_lines=bool(opts.references_file or opts.sources_file), source_lang=_language(opts.source_lang),
                            skip=(out_dir,) if out_dir is not None else (),
                            limits=Limits(settings.max_article_chars, settings.max_file_bytes))
     inventory = discover(paths, ingest) if opts.articles is None else Inventory()
@@ -153,8 +156,8 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
     source = raw_articles(inventory, ingest) if opts.articles is None else opts.articles
     if opts.references_file or opts.sources_file:
         source = with_parallel(source, _lines(opts.references_file, ingest), _lines(opts.sources_file, ingest),
-                               (f"-r {opts.references_file}", f"-s {opts.sources_file}"))
-    source = mark_out_of_step(prepare(source, ingest.limits))
+                               (f"-r {opts.references_file}", f"-s {opts.sources_file}"), ingest.source_lang)
+    source = mark_out_of_step(prepare(source, ingest.limits, ingest.source_lang))
     work = ((i, chunk) for i, chunk in chunks(source, opts.chunk_size) if i not in done)
     settings = engine.args[0] if isinstance(engine, LocalEngine) else None
     if settings is not None and settings.fluency:
@@ -174,6 +177,15 @@ def _score_chunks(engine: LocalEngine | ProcessEngine | DaskEngine, store: PartS
             bar.update(len(out.tables["articles"]))
     finally:
         bar.close()
+
+
+def _language(code: str | None) -> str | None:
+    """``--source-lang``, checked: a language code (``de``, ``pt-BR``), lower-cased."""
+    if code is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?", code.strip()):
+        raise UsageError(f"--source-lang: {code!r} is not a language code (ISO 639-1, e.g. de)")
+    return code.strip().lower().replace("_", "-")
 
 
 def _lines(path: str | None, ingest: IngestOptions) -> list[str] | None:

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(the default for .txt and stdin text with -s/-r)")
     sc.add_argument("-r", "--reference", metavar="REF.txt", help="references, one a line, line-aligned with the input segments (BLEU, chrF, TER)")
     sc.add_argument("-s", "--source", metavar="SRC.txt", help="sources, one a line, line-aligned with the input segments")
+    sc.add_argument("--source-lang", metavar="LANG",
+                    help="language of the sources that give none (ISO 639-1, e.g. de); default: a langdetect guess, "
+                         "one for a -s file, one a row otherwise")
     sc.add_argument("--max-article-chars", type=int, metavar="N",
                     help="longer articles are error rows, not scored (default: 1,000,000)")
     sc.add_argument("--max-file-bytes", type=int, metavar="N",
@@ -161,7 +164,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     options = RunOptions(
         input_format=args.input_format, write=not args.no_write, output_format=args.output_format,
         progress=Progress.for_terminal(args.quiet or args.no_progress).enabled, resume=args.resume,
-        references_file=args.reference, sources_file=args.source,
+        references_file=args.reference, sources_file=args.source, source_lang=args.source_lang,
         chunk_size=args.chunk_size or CHUNK, engine=args.engine, scheduler=args.scheduler, workers=args.workers, jobs=args.jobs,
         baseline=args.baseline,
         write_baseline=args.write_baseline, keep_tables=() if args.quiet else formats.TABLES_NEEDED.get(args.format, ()),

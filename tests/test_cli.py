@@ -311,6 +311,23 @@ def test_lines_input_with_line_aligned_references_and_sources(tmp_path: Path, ca
     assert "--input-format lines" in capsys.readouterr().err
 
 
+def test_source_lang_given_for_the_run_is_not_a_guess(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--source-lang`` names the language of sources that give none: no guess is made or recorded;
+    without it, a ``-s`` file gets one guess, recorded as one."""
+    hyp, src = tmp_path / "hyp.txt", tmp_path / "src.txt"
+    hyp.write_text("The talks ended on Monday.\nPrices rose by two percent.\n")
+    src.write_text("Die Gespräche endeten am Montag.\nDie Preise stiegen um zwei Prozent.\n")
+    assert score(tmp_path, str(hyp), "-s", str(src), "--source-lang", "de") == 0
+    arts = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert arts.source_lang.tolist() == ["de", "de"] and "source_lang_detected" not in arts
+    assert score(tmp_path, str(hyp), "-s", str(src)) == 0
+    arts = pd.read_csv(tmp_path / "out" / "articles.csv")
+    assert arts.source_lang.tolist() == ["de", "de"] and arts.source_lang_detected.tolist() == ["de", "de"]
+    capsys.readouterr()
+    assert score(tmp_path, str(hyp), "-s", str(src), "--source-lang", "German!") == 2
+    assert "--source-lang: 'German!' is not a language code" in capsys.readouterr().err
+
+
 def test_machine_formats_end_with_the_gate_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     score(tmp_path, str(SEED), "-f", "sarif")
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("mtqa: gate FAILED")

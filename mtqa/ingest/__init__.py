@@ -43,6 +43,8 @@ class IngestOptions:
     #: plain text (``.txt``, text on stdin) is one segment a line, as with ``--input-format lines``:
     #: set when line-aligned ``-s``/``-r`` files come with it and no format is forced
     plain_text_lines: bool = False
+    #: the language of sources given without one (``--source-lang``); None: guessed (langdetect)
+    source_lang: str | None = None
     #: folders never read as input (the run's own output folder)
     skip: Sequence[Path] = ()
     limits: Limits = field(default_factory=Limits)
@@ -156,7 +158,7 @@ def read_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
     A file that fails while it is read ends there with an error row naming it; the next
     file is read as usual.
     """
-    return mark_out_of_step(prepare(raw_articles(inv, options), options.limits))
+    return mark_out_of_step(prepare(raw_articles(inv, options), options.limits, options.source_lang))
 
 
 def raw_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
@@ -165,15 +167,15 @@ def raw_articles(inv: Inventory, options: IngestOptions) -> Iterator[Article]:
 
 
 def with_parallel(articles: Iterable[Article], references: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-                  names: tuple[str, str] = ("-r", "-s")) -> Iterator[Article]:
+                  names: tuple[str, str] = ("-r", "-s"), source_lang: str | None = None) -> Iterator[Article]:
     """Give the Nth article the Nth reference and/or source line (``-r REF.txt``, ``-s SRC.txt``).
 
     The counts must agree: otherwise a usage error naming both counts (raised as soon as
     one side runs out, so a run over stdin is stopped too). A source line of an article
-    without ``source_lang`` gets the language of the source file (:func:`file_language`),
-    recorded as a guess in ``extra["source_lang_detected"]``.
+    without ``source_lang`` gets ``source_lang``, or else the language of the source file
+    (:func:`file_language`), recorded as a guess in ``extra["source_lang_detected"]``.
     """
-    guess = file_language(sources) if sources is not None else None
+    guess = file_language(sources) if sources is not None and source_lang is None else None
     n = 0
     for article in articles:
         for lines, attr, flag in ((references, "reference", names[0]), (sources, "source", names[1])):
@@ -185,8 +187,11 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
                 setattr(article, attr, lines[n])
             elif attr == "source":
                 article.source = ""  # given but blank: MT012 reports it
-        if guess is not None and article.source and not article.source_lang:
-            article.source_lang = article.extra["source_lang_detected"] = guess
+        if article.source and not article.source_lang:
+            if source_lang is not None:
+                article.source_lang = source_lang
+            elif guess is not None:
+                article.source_lang = article.extra["source_lang_detected"] = guess
         n += 1
         yield article
     for lines, flag in ((references, names[0]), (sources, names[1])):
@@ -218,10 +223,10 @@ def file_language(lines: Sequence[str]) -> str | None:
     return lang if count > len(picks) / 2 else None
 
 
-def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
+def prepare(articles: Iterable[Article], limits: Limits, source_lang: str | None = None) -> Iterator[Article]:
     """Articles as every output can hold them: ids unique (``#n`` added), text that Unicode
-    can encode, an error row for an article over ``limits.article_chars``, and a source
-    language guessed (langdetect) for a source given without one."""
+    can encode, an error row for an article over ``limits.article_chars``, and for a source
+    given without a language, ``source_lang`` or else a langdetect guess."""
     used: set[str] = set()
     last: dict[str, int] = {}
     for article in articles:
@@ -230,6 +235,8 @@ def prepare(articles: Iterable[Article], limits: Limits) -> Iterator[Article]:
             article.text, article.error = "", too_long(len(article.text), limits)
         if article.title is not None:
             article.title = clean_text(article.title)
+        if article.source and article.source.strip() and not article.source_lang and source_lang is not None:
+            article.source_lang = source_lang
         if article.source and article.source.strip() and not article.source_lang and article.error is None:
             guess, _ = detect_language(article.source)
             if guess != "unknown":  # recorded, so a reader can tell a guess from a given language
