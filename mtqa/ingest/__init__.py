@@ -215,12 +215,13 @@ def file_language(lines: Sequence[str]) -> str | None:
     filled = [line for line in lines if line.strip()]
     if not filled:
         return None
-    picks = [filled[i * len(filled) // LANGUAGE_SAMPLES] for i in range(min(LANGUAGE_SAMPLES, len(filled)))]
+    count = min(LANGUAGE_SAMPLES, len(filled))
+    picks = [filled[i * len(filled) // count] for i in range(count)]
     votes = Counter(iso_639_1(lang) for lang, _ in map(detect_language, picks) if lang != "unknown")
     if not votes:
         return None
-    lang, count = votes.most_common(1)[0]
-    return lang if count > len(picks) / 2 else None
+    lang, votes_for = votes.most_common(1)[0]
+    return lang if votes_for > len(picks) / 2 else None
 
 
 def prepare(articles: Iterable[Article], limits: Limits, source_lang: str | None = None) -> Iterator[Article]:
