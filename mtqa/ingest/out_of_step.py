@@ -6,7 +6,8 @@ places, leaves a run of translations that each fit the next (or the previous) so
 than their own. No check of one pair sees it; its neighbours show it.
 
 For each segment, its own pair and its pairs with the next and the previous source are scored
-as one Gale-Church bead each (:func:`mtqa.detect.align.pair_cost`: lengths, numbers and names);
+as one Gale-Church bead each (:func:`mtqa.detect.align.pair_cost`: lengths, numbers and names,
+and here ``MARKS`` too);
 the gain of a pairing is how much cheaper it is than the segment's own, counted up to ``clip``
 either way (one far-off length must not decide). When the gains of ``window`` neighbouring
 segments, each paired with the next (or each with the previous) source, sum to ``threshold``
@@ -21,6 +22,7 @@ without error. The articles pass through in order, at most ``BLOCK`` plus two wi
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,6 +49,17 @@ def checkable(article: Article) -> bool:
             and len(article.text) <= MAX_CHARS and len(article.source) <= MAX_CHARS)
 
 
+#: punctuation a translation keeps, anchors here besides numbers and names (a question stays a
+#: question): on the train sequences, seeded runs found 0.803 -> 0.819 at the same largest clean sum
+MARKS = "?!():;"
+
+
+def _marks(text: str) -> frozenset[str]:
+    """The ``MARKS`` a text has (full-width ones as their ASCII forms: ？ is ?)."""
+    normal = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    return frozenset(f"mark{c}" for c in MARKS if c in normal)
+
+
 @dataclass(frozen=True, slots=True)
 class _Pair:
     """What the scores need of one segment pair: lengths, the source's calibration, anchors."""
@@ -62,7 +75,8 @@ class _Pair:
         source = article.source or ""
         names = not is_latin(source)
         return cls(chars(source), chars(article.text), expected_ratio(article.source_lang, source),
-                   text_anchors(source, article.source_lang, names), text_anchors(article.text, None, names))
+                   text_anchors(source, article.source_lang, names) | _marks(source),
+                   text_anchors(article.text, None, names) | _marks(article.text))
 
     def cost(self, source: _Pair) -> float:
         """This pair's translation as the translation of ``source``'s source."""
