@@ -18,7 +18,7 @@ from mtqa.detect import Rule
 
 
 #: the package's code that decides findings and scores (reports only present them)
-_DECIDING_CODE = ("detect", "scoring", "segment.py")
+_DECIDING_CODE = ("detect", "scoring", "segment.py", "ingest/out_of_step.py")
 
 
 def data_hash() -> str:
