@@ -88,4 +88,5 @@ def test_cli_reports_mt015_on_parallel_files(tmp_path: Path) -> None:
                            "--no-write"], capture_output=True, text=True, cwd=tmp_path)
     lines = [int(m.group(1)) for m in re.finditer(rf"^{re.escape(str(tgt))}:(\d+):1: MT015 \[major\] .*next source", done.stdout, re.M)]
     assert set(lines) == set(range(4, 14)), done.stdout[:2000] + done.stderr  # (the file's lines 4-13: segments 3-12)
+    assert "fits the next source segment (line 5, not 4)" in done.stdout  # the line it fits, named
     assert done.returncode == 1  # the gate fails on a major finding

@@ -499,8 +499,10 @@ def out_of_step(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     step = doc.article.extra.get(OUT_OF_STEP)
     if step in (1, -1):
         which = "next" if step == 1 else "previous"
-        yield Hit(0, len(doc.text.rstrip()), f"this translation fits the {which} source segment better than its own, and so "
-                  f"do its neighbours: sources and translations are out of step here (a line lost or added?)",
+        line = doc.article.line
+        where = f" (line {line + step}, not {line})" if line is not None else ""
+        yield Hit(0, len(doc.text.rstrip()), f"this translation fits the {which} source segment{where} better than its own, "
+                  f"and so do its neighbours: sources and translations are out of step here (a line lost or added?)",
                   suggestion="realign the sources and the translations")
 
 
