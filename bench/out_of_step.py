@@ -1,6 +1,6 @@
 """Calibrate and measure the out-of-step marking (mtqa/ingest/out_of_step.py, rule MT015).
 
-    python bench/out_of_step.py [--write] [--test] [--smoke]
+    python bench/out_of_step.py [--write] [--test] [--smoke] [--json FILE]
 
 Sequences of segment pairs as a file holds them, in order: MQM newstest2020 and generalMT2022
 zh-en (each system's output) and MLQE-PE ro/ru/ne/si (each file in its order, its MT and its
@@ -152,6 +152,7 @@ def main() -> None:
     ap.add_argument("--smoke", action="store_true", help="a few sequences (CI)")
     ap.add_argument("--window", type=int, help="neighbouring segments read together (default: the one in use)")
     ap.add_argument("--clip", type=float, help="the most one segment's gain counts (default: the one in use)")
+    ap.add_argument("--json", metavar="FILE", help="also write the measures as JSON")
     args = ap.parse_args()
     limit = 130 if args.smoke else None
     in_use = Settings.calibrated()
@@ -194,6 +195,8 @@ def main() -> None:
             for name, _, pairs in seqs:
                 got = sorted((ids[i], s) for i, s in marks(articles((name, "zh", pairs)), settings))
                 print(f"{path} metricsystem5: segments marked (id, direction) {got}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     print(f"({time.perf_counter() - t0:.0f} s)")
 
 

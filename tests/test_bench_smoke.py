@@ -36,7 +36,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "calibrate_fluency": ["bench/calibrate_fluency.py", "--sentences", "12", "--out", str(tmp / "fluency.json")],
         "calibrate_length_ratio": ["bench/calibrate_length_ratio.py", "--smoke"],
         "align_eval": ["bench/align_eval.py", "--smoke"],
-        "out_of_step": ["bench/out_of_step.py", "--smoke", "--test"],
+        "out_of_step": ["bench/out_of_step.py", "--smoke", "--test", "--json", str(tmp / "out_of_step.json")],
         "number_false_alarms": ["bench/number_false_alarms.py", "--smoke"],
         "name_check": ["bench/name_check.py", "--smoke", "--demetr"],
         "calibrate_crosslingual": ["bench/calibrate_crosslingual.py", "--smoke"],

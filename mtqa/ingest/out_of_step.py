@@ -7,9 +7,8 @@ than their own. No check of one pair sees it; its neighbours show it.
 
 For each segment, its own pair and its pairs with the next and the previous source are scored
 as one Gale-Church bead each (:func:`mtqa.detect.align.pair_cost`: lengths, numbers and names,
-and here ``MARKS`` too);
-the gain of a pairing is how much cheaper it is than the segment's own, counted up to ``clip``
-either way (one far-off length must not decide). When the gains of ``window`` neighbouring
+and here ``MARKS`` too); the gain of a pairing is how much cheaper it is than the segment's own,
+counted up to ``clip`` either way (one far-off length must not decide). When the gains of ``window`` neighbouring
 segments, each paired with the next (or each with the previous) source, sum to ``threshold``
 or more, the segments of that window with a gain are marked: ``extra[OUT_OF_STEP]`` is +1
 (fits the next source) or -1, the direction of its larger gain; rule MT015 reports it.
