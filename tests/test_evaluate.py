@@ -323,3 +323,18 @@ def test_eval_bad_rows_name_file_and_line(tmp_path: Path, capsys: pytest.Capture
     assert main(["eval", kind, str(path), "--no-fluency"]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_mqm_with_source_reads_each_system_as_its_file() -> None:
+    """With the source, each system's segments are read in order as ``-s`` reads a file: a run out
+    of step is marked for MT015 (the rows may come in any order); the other system is not."""
+    from mtqa.eval.mqm import MqmRow, _read_as_files
+    from mtqa.types import OUT_OF_STEP
+    from tests.test_out_of_step import PAIRS, moved
+
+    shifted, clean = moved(PAIRS, 3, 13, 1), PAIRS
+    rows = [MqmRow(system, i, target, 0.0, 0.0, [], source)
+            for i in reversed(range(len(PAIRS))) for system, pairs in (("A", shifted), ("B", clean))
+            for source, target in [(PAIRS[i][0], pairs[i][1])]]
+    marked = {(r.system, r.seg_id) for r, extra in zip(rows, _read_as_files(rows, "de")) if extra.get(OUT_OF_STEP) == 1}
+    assert {("A", i) for i in range(3, 13)} == marked

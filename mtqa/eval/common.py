@@ -62,9 +62,11 @@ def make_pipeline(settings: Settings) -> Pipeline:
 
 
 def score_texts(texts: Sequence[str], settings: Settings, sources: Sequence[str | None] | None = None,
-                source_langs: Sequence[str | None] | None = None, progress: Progress | None = None) -> list[dict[str, Any]]:
+                source_langs: Sequence[str | None] | None = None, progress: Progress | None = None,
+                extras: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Run the ``mtqa score`` pipeline on each text as one article (``progress``: a bar by
-    model batch, after the model's preparation).
+    model batch, after the model's preparation; ``extras``: each article's ``extra``, as ingest
+    would have set it).
 
     Per text: ``est_mqm``, ``quality``, ``neg_length``, ``flagged``, ``flagged_major``, ``findings``,
     ``features`` (the estimate's features summed over the sentences), and with the model
@@ -79,7 +81,8 @@ def score_texts(texts: Sequence[str], settings: Settings, sources: Sequence[str 
         chunk = texts[i:i + 256]
         articles = [Article(id=str(i + k), text=t or " ", path="eval",
                             source=sources[i + k] if sources is not None else None,
-                            source_lang=source_langs[i + k] if source_langs is not None else None) for k, t in enumerate(chunk)]
+                            source_lang=source_langs[i + k] if source_langs is not None else None,
+                            extra=dict(extras[i + k]) if extras is not None else {}) for k, t in enumerate(chunk)]
         within = (lambda done, n=len(chunk): bar.within(done * n)) if progress.enabled else None
         for res in pipeline.run_chunk(articles, within):
             scored = [f for f in (res.doc.fluency or []) if f is not None] if res.doc is not None else []

@@ -33,8 +33,9 @@ from mtqa.errors import UsageError
 from mtqa.eval import goals
 from mtqa.eval.common import file_line, is_human, read_tsv, rounded, score_texts, shown
 from mtqa.eval.stats import correlations, flag_rates
+from mtqa.ingest.out_of_step import mark_out_of_step
 from mtqa.progress import Progress
-from mtqa.types import Finding
+from mtqa.types import Article, Finding
 
 Span = tuple[int, int, str]  # (start, end, MQM category) of an annotated target error
 
@@ -80,7 +81,8 @@ def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool,
     records, findings = [], []
     sources = [r.source for r in rows] if with_source else None
     langs = ["zh"] * len(rows) if with_source else None
-    for row, scores in zip(rows, score_texts([r.target for r in rows], settings, sources, langs, progress)):
+    extras = _read_as_files(rows, "zh") if with_source else None
+    for row, scores in zip(rows, score_texts([r.target for r in rows], settings, sources, langs, progress, extras)):
         found = scores.pop("findings")
         features = scores.pop("features")
         major = [f for f in found if f.severity.value != "minor"]
@@ -89,6 +91,18 @@ def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool,
                         **scores, **{f"x_{k}": v for k, v in features.items()}})
         findings.append(found)
     return pd.DataFrame(records), findings
+
+
+def _read_as_files(rows: Sequence[MqmRow], source_lang: str) -> list[dict[str, Any]]:
+    """Each row's ``extra`` as ``mtqa score -s SRC.txt SYSTEM.txt`` reads a system's output: its
+    segments in order, marked where they are out of step with their sources (MT015)."""
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].system, rows[i].seg_id))
+    articles = [Article(id=str(i), text=rows[i].target or " ", path=rows[i].system, source=rows[i].source,
+                        source_lang=source_lang) for i in order]
+    extras: list[dict[str, Any]] = [{} for _ in rows]
+    for i, article in zip(order, mark_out_of_step(articles)):
+        extras[i] = article.extra
+    return extras
 
 
 def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings, with_source: bool = False,
