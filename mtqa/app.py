@@ -26,7 +26,7 @@ from mtqa.detect import select_rules
 from mtqa.engine import DaskEngine, LocalEngine, ProcessEngine, chunks, make_engine, process_scorer
 from mtqa.errors import UsageError
 from mtqa.gate import Policy, decide
-from mtqa.ingest import IngestOptions, Inventory, discover, mark_out_of_step, prepare, raw_articles, read_articles, with_parallel
+from mtqa.ingest import IngestOptions, Inventory, discover, mark_out_of_step, prepare, raw_articles, with_parallel
 from mtqa.ingest.readers import Limits, read_parallel
 from mtqa.pipeline import CHUNK
 from mtqa.progress import Bar, Progress
@@ -246,7 +246,7 @@ def _progress_bar(progress: Progress, inventory: Inventory, ingest: IngestOption
         return Bar()
     total = None
     if all(f.path != Path("-") for f in inventory.files):
-        total = sum(1 for _ in read_articles(inventory, ingest))
+        total = sum(1 for _ in raw_articles(inventory, ingest))  # (as read: one row an article, no language guess)
     bar = progress.bar("mtqa: scoring", total, " articles")
     bar.update(initial)
     return bar

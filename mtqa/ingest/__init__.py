@@ -171,9 +171,9 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
     """Give the Nth article the Nth reference and/or source line (``-r REF.txt``, ``-s SRC.txt``).
 
     The counts must agree: otherwise a usage error naming both counts (raised as soon as
-    one side runs out, so a run over stdin is stopped too). A source line of an article
-    without ``source_lang`` gets ``source_lang``, or else the language of the source file
-    (:func:`file_language`), recorded as a guess in ``extra["source_lang_detected"]``.
+    one side runs out, so a run over stdin is stopped too). Without a ``source_lang`` for the
+    run (:func:`prepare` gives it), a source line of an article without one gets the language
+    of the source file (:func:`file_language`), recorded as a guess in ``extra["source_lang_detected"]``.
     """
     guess = file_language(sources) if sources is not None and source_lang is None else None
     n = 0
@@ -187,11 +187,8 @@ def with_parallel(articles: Iterable[Article], references: Sequence[str] | None 
                 setattr(article, attr, lines[n])
             elif attr == "source":
                 article.source = ""  # given but blank: MT012 reports it
-        if article.source and not article.source_lang:
-            if source_lang is not None:
-                article.source_lang = source_lang
-            elif guess is not None:
-                article.source_lang = article.extra["source_lang_detected"] = guess
+        if guess is not None and article.source and not article.source_lang:
+            article.source_lang = article.extra["source_lang_detected"] = guess
         n += 1
         yield article
     for lines, flag in ((references, names[0]), (sources, names[1])):
