@@ -457,6 +457,20 @@ def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
     assert run("They climb nyiragongo.", "他们攀登尼拉贡戈火山（Nyiragongo）。", "zh") == [("nyiragongo", "minor")]
 
 
+def test_markup_of_the_source_is_minor_in_the_translation() -> None:
+    import mtqa
+
+    def run(text: str, source: str | None) -> list[tuple[str, str]]:
+        return [(f.text, f.severity.value) for f in mtqa.check(text, source=source, source_lang="fr", select=["MT105"])]
+
+    # carried over from the source (case and spaces aside): minor, and said so
+    assert run("<u>The origin of the language</u> &amp; more", "<U>L'origine de la langue</u> &amp; plus") == [
+        ("<u>", "minor"), ("</u>", "minor"), ("&amp;", "minor")]
+    # markup the source does not have, or no source at all: major
+    assert run("The origin<br> of it", "<u>L'origine</u>") == [("<br>", "major")]
+    assert run("The origin<br> of it", None) == [("<br>", "major")]
+
+
 def test_foreign_words_one_by_one_or_as_one_clause() -> None:
     import mtqa
 
