@@ -51,6 +51,12 @@ def test_harness_end_to_end(tmp_path: Path) -> None:
     assert fr["human_flag_rate"] == 0.0 and fr["mt_flag_rate_max"] == 1.0
     c = result["correlations"]["quality~mqm"]
     assert c["kendall_flat"] > 0.5 and c["system_pearson"] > 0.9
+    # the fixture's MQM is all fluency: the rest of it is zero, so nothing correlates with it
+    assert result["correlations"]["quality~mqm_non_fluency"]["system_pearson"] is None
+    means = result["system_means"]
+    assert list(means) == ["Human-A.0", "SysGood", "SysBad"]  # best MQM first
+    assert means["SysBad"]["mqm"] == -10.0 and means["SysBad"]["mqm_non_fluency"] == 0.0
+    assert means["SysBad"]["quality"] < means["SysGood"]["quality"]
 
 
 def test_correlations_match_hand_computed_values() -> None:

@@ -5,8 +5,9 @@ segment, with error spans), runs the same pipeline ``mtqa score`` runs on every 
 segment, and reports:
 
 * segment level: Kendall tau-b (flat, and grouped by segment across systems as WMT does)
-  and Pearson of each mtqa score against ``mqm_score`` and ``mqm_fluency_score``;
-* system level: Pearson and Spearman of per-system means;
+  and Pearson of each mtqa score against ``mqm_score``, ``mqm_fluency_score`` and the rest of
+  the MQM score (``mqm_non_fluency``: accuracy, terminology, style, locale);
+* system level: Pearson and Spearman of per-system means, and the means themselves;
 * spans: precision of findings (a finding that overlaps an annotated target error span)
   and recall of annotated target spans, for all findings, major/critical ones, each rule,
   and recall per annotated error category;
@@ -32,7 +33,7 @@ from mtqa.config import Settings
 from mtqa.errors import UsageError
 from mtqa.eval import goals
 from mtqa.eval.common import file_line, is_human, read_tsv, rounded, score_texts, shown
-from mtqa.eval.stats import correlations, flag_rates
+from mtqa.eval.stats import correlations, flag_rates, system_means
 from mtqa.ingest.out_of_step import mark_out_of_step
 from mtqa.progress import Progress
 from mtqa.types import Article, Finding
@@ -87,6 +88,7 @@ def _scored(rows: Sequence[MqmRow], settings: Settings, with_source: bool,
         features = scores.pop("features")
         major = [f for f in found if f.severity.value != "minor"]
         records.append({"system": row.system, "seg_id": row.seg_id, "mqm": row.mqm, "mqm_fluency": row.mqm_fluency,
+                        "mqm_non_fluency": row.mqm - row.mqm_fluency,
                         "major_findings": len(major), "major_hits": sum(_overlaps(f, row.spans) for f in major),
                         **scores, **{f"x_{k}": v for k, v in features.items()}})
         findings.append(found)
@@ -120,7 +122,7 @@ def evaluate_mqm(rows: Sequence[MqmRow], settings: Settings, with_source: bool =
     categories = {k: {**v, "recall": rounded(v["found"] / v["spans"])}
                   for k, v in sorted(category_stats.items(), key=lambda kv: -kv[1]["spans"])}
     return {"segments": int(frame.seg_id.nunique()), "rows": len(frame), "systems": int(frame.system.nunique()),
-            "correlations": correlations(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
+            "correlations": correlations(frame), "system_means": system_means(frame), "spans": {k: v for k, v in spans.items() if not k.startswith("MT")},
             "spans_per_rule": {k: v for k, v in spans.items() if k.startswith("MT")}, "recall_per_category": categories,
             "flag_rates": flag_rates(frame), "goals": goals.check(frame, is_human)}
 

@@ -1,6 +1,7 @@
 """Statistics of a segment x system frame (one row per system and segment, columns ``system``,
 ``seg_id``, the human scores ``mqm``/``mqm_fluency`` and mtqa's scores): correlations at the
-three levels WMT reports, and flag rates of human against machine translations."""
+three levels WMT reports, the systems' mean scores, and flag rates of human against machine
+translations."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from mtqa.eval.common import is_human, rounded
 
 #: the scores compared with MQM: mtqa's and two baselines measured the same way
 SCORES = ("est_mqm", "quality", "fluency", "slor", "lm_mean_logprob", "neg_length")
+#: the human scores they are compared with: MQM, its fluency part, and the rest of it (accuracy,
+#: terminology, style, locale), which a target-only score can see little of
+TARGETS = ("mqm", "mqm_fluency", "mqm_non_fluency")
 
 
 def correlations(frame: pd.DataFrame) -> dict[str, Any]:
@@ -30,7 +34,7 @@ def _correlations(frame: pd.DataFrame) -> dict[str, Any]:
     for score in SCORES:
         if score not in frame or frame[score].isna().all():
             continue
-        for target in ("mqm", "mqm_fluency"):
+        for target in (t for t in TARGETS if t in frame):
             d = frame[[score, target, "seg_id", "system"]].dropna()
             grouped = [kendalltau(g[score], g[target]).statistic for _, g in d.groupby("seg_id") if g[score].nunique() > 1 and g[target].nunique() > 1]
             grouped = [t for t in grouped if t == t]
@@ -43,6 +47,14 @@ def _correlations(frame: pd.DataFrame) -> dict[str, Any]:
                 "system_spearman": rounded(spearmanr(systems[score], systems[target]).statistic) if len(systems) > 2 else None,
             }
     return out
+
+
+def system_means(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
+    """Each system's mean human and mtqa scores, best MQM first: the table behind the system-level
+    correlations."""
+    columns = [c for c in (*TARGETS, *SCORES) if c in frame and not frame[c].isna().all()]
+    means = frame.groupby("system")[columns].mean().sort_values("mqm", ascending=False)
+    return {str(system): {c: rounded(v) for c, v in row.items()} for system, row in means.iterrows()}
 
 
 def flag_rates(frame: pd.DataFrame) -> dict[str, Any]:
