@@ -457,6 +457,20 @@ def test_copied_source_word_severity_by_source_and_english_frequency() -> None:
     assert run("They climb nyiragongo.", "他们攀登尼拉贡戈火山（Nyiragongo）。", "zh") == [("nyiragongo", "minor")]
 
 
+def test_untranslated_leaves_out_words_english_uses_more() -> None:
+    import mtqa
+
+    def flagged(text: str, source: str, lang: str) -> bool:
+        return bool(mtqa.check(text, source=source, source_lang=lang, select=["MT003"]))
+
+    # a source that is English already, or user names and a link: copying it is right
+    assert not flagged("Help in time of need and in the end.", "Help in time of need and in the end.", "ru")
+    assert not flagged("See https://www.youtube.com/channel/abc - my channel", "See https://www.youtube.com/channel/abc - мой канал", "ru")
+    # Romanian left as it was: the Romanian words count, the English-looking ones do not decide
+    assert flagged("Convocarea era sporadică, nu regulată, iar din secolul XVI era convocată tot mai des.",
+                   "Convocarea era sporadică, nu regulată, iar din secolul XVI era convocată tot mai des.", "ro")
+
+
 def test_markup_of_the_source_is_minor_in_the_translation() -> None:
     import mtqa
 
