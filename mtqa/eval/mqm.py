@@ -179,6 +179,8 @@ def render_mqm(result: dict[str, Any]) -> str:
     for name, c in result["correlations"].items():
         lines.append(f"{name:<28} {shown(c['kendall_flat']):>8} {shown(c['kendall_grouped']):>8} {shown(c['pearson']):>8} "
                      f"{shown(c['system_pearson']):>7} {shown(c['system_spearman']):>7}")
+    lines.append("systems, best MQM first (mean MQM / headline quality): "
+                 + ", ".join(f"{k} {shown(v['mqm'])}/{shown(v.get('quality'))}" for k, v in result["system_means"].items()))
     for key, s in result["spans"].items():
         lines.append(f"spans ({key}): {s['findings']} findings, precision {shown(s['precision'])}, recall {shown(s['recall'])}, F1 {shown(s['f1'])}")
     fr = result["flag_rates"]
