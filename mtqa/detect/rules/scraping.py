@@ -148,14 +148,15 @@ def html_markup(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     """
     from mtqa.detect.rules.degeneration import MODEL_TOKEN
 
+    found = [(m, what) for pattern, what in ((_HTML_TAG, "tag"), (_HTML_ENTITY, "entity")) for m in pattern.finditer(doc.text)
+             if not MODEL_TOKEN.fullmatch(m.group())]  # <unk>, </s>: MT710's, not markup
+    if not found:
+        return
     in_source = _markup(doc.article.source or "")
-    for pattern, what in ((_HTML_TAG, "tag"), (_HTML_ENTITY, "entity")):
-        for m in pattern.finditer(doc.text):
-            if MODEL_TOKEN.fullmatch(m.group()):
-                continue  # <unk>, </s>: MT710's, not markup
-            carried = _markup_key(m.group()) in in_source
-            yield Hit(m.start(), m.end(), f"HTML {what} {m.group()!r} in plain text" + " (as in the source)" * carried,
-                      suggestion="decode or strip the markup", severity=Severity.MINOR if carried else None)
+    for m, what in found:
+        carried = _markup_key(m.group()) in in_source
+        yield Hit(m.start(), m.end(), f"HTML {what} {m.group()!r} in plain text" + " (as in the source)" * carried,
+                  suggestion="decode or strip the markup", severity=Severity.MINOR if carried else None)
 
 
 def _markup_key(markup: str) -> str:
