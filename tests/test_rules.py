@@ -469,6 +469,9 @@ def test_untranslated_leaves_out_words_english_uses_more() -> None:
     # Romanian left as it was: the Romanian words count, the English-looking ones do not decide
     assert flagged("Convocarea era sporadică, nu regulată, iar din secolul XVI era convocată tot mai des.",
                    "Convocarea era sporadică, nu regulată, iar din secolul XVI era convocată tot mai des.", "ro")
+    # no source language given: every copied word counts, as before
+    copy = "Die Regierung tritt heute nach der Wahl zurück und die Partei sucht einen neuen Kandidaten."
+    assert bool(mtqa.check(copy, source=copy, select=["MT003"]))
 
 
 def test_markup_of_the_source_is_minor_in_the_translation() -> None:

@@ -140,8 +140,8 @@ def untranslated(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     copied = sum(w in common for w in tgt_words)
     if copied < max_share * len(tgt_words):
         return
-    lang = doc.article.source_lang
-    english = sum(w in common and zipf_in(w, lang) < english_zipf(w) for w in tgt_words)
+    lang = doc.article.source_lang  # unknown: no word can be weighed against it, every copy counts
+    english = sum(w in common and zipf_in(w, lang) < english_zipf(w) for w in tgt_words) if lang else 0
     copied, counted = copied - english, len(tgt_words) - english
     if counted >= min_words and copied >= max_share * counted:
         yield Hit(0, len(doc.text.rstrip()), f"{copied / counted:.0%} of the words are copied from the source: not translated",
