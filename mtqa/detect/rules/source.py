@@ -137,12 +137,12 @@ def untranslated(doc: Document, ctx: RuleContext) -> Iterator[Hit]:
     if len(tgt_words) < min_words:
         return
     common = set(_source_words(doc))
-    copied = sum(w in common for w in tgt_words)
-    if copied < max_share * len(tgt_words):
+    copied_words = [w for w in tgt_words if w in common]
+    if len(copied_words) < max_share * len(tgt_words):
         return
     lang = doc.article.source_lang  # unknown: no word can be weighed against it, every copy counts
-    english = sum(w in common and zipf_in(w, lang) < english_zipf(w) for w in tgt_words) if lang else 0
-    copied, counted = copied - english, len(tgt_words) - english
+    english = sum(zipf_in(w, lang) < english_zipf(w) for w in copied_words) if lang else 0
+    copied, counted = len(copied_words) - english, len(tgt_words) - english
     if counted >= min_words and copied >= max_share * counted:
         yield Hit(0, len(doc.text.rstrip()), f"{copied / counted:.0%} of the words are copied from the source: not translated",
                   suggestion="translate the text")
